@@ -1,0 +1,21 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+
+from accounts.validators import validate_avatar
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address", blank=True)
+    bio = models.TextField(blank=True, max_length=1000)
+    avatar = models.ImageField(upload_to="avatars/", blank=True, validators=[validate_avatar])
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username

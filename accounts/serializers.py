@@ -1,0 +1,91 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.validators import validate_avatar, validate_username_not_reserved
+from core.serializers import RejectUnknownFieldsMixin
+
+User = get_user_model()
+
+
+def _validate_unique_ci(field: str, value: str, instance=None) -> str:
+    others = User.objects.filter(**{f"{field}__iexact": value})
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise serializers.ValidationError(f"A user with that {field} already exists.")
+    return value
+
+
+class RegisterSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate_username(self, value: str) -> str:
+        validate_username_not_reserved(value)
+        return _validate_unique_ci("username", value)
+
+    def validate_email(self, value: str) -> str:
+        return _validate_unique_ci("email", value)
+
+
+class LoginSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=254, help_text="Username or email address.")
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """The logged-in user's own account."""
+
+    avatar = serializers.ImageField(required=False, allow_null=True, validators=[validate_avatar])
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "bio", "avatar", "date_joined", "is_staff"]
+        read_only_fields = ["id", "date_joined", "is_staff"]
+        extra_kwargs = {"email": {"required": False}}
+
+    def validate_username(self, value: str) -> str:
+        validate_username_not_reserved(value)
+        return _validate_unique_ci("username", value, self.instance)
+
+    def validate_email(self, value: str) -> str:
+        if not value:
+            raise serializers.ValidationError("An email address is required.")
+        return _validate_unique_ci("email", value, self.instance)
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    review_count = serializers.IntegerField(read_only=True)
+    average_rating_given = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "bio",
+            "avatar",
+            "date_joined",
+            "review_count",
+            "average_rating_given",
+        ]
+
+
+class PasswordChangeSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    old_password = serializers.CharField(write_only=True, max_length=128)
+    new_password = serializers.CharField(write_only=True, max_length=128)
+
+
+class AccountDeleteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    password = serializers.CharField(write_only=True, max_length=128)

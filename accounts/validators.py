@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+RESERVED_USERNAMES = {"me", "register", "login", "logout", "token", "profile", "admin", "api"}
+
+
+def validate_avatar(file) -> None:
+    if file.size > settings.AVATAR_MAX_BYTES:
+        limit_mb = settings.AVATAR_MAX_BYTES / (1024 * 1024)
+        raise ValidationError(f"Avatar must be at most {limit_mb:g} MB.")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError("Avatar must be a valid image file.") from None
+    finally:
+        file.seek(position)
+    if image_format not in ALLOWED_AVATAR_FORMATS:
+        allowed = ", ".join(sorted(ALLOWED_AVATAR_FORMATS))
+        raise ValidationError(f"Avatar must be one of {allowed}, got {image_format}.")
+
+
+def validate_username_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_USERNAMES:
+        raise ValidationError(f"'{value}' is reserved; choose another username.")

@@ -1,0 +1,128 @@
+from django.contrib.auth.models import update_last_login
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from accounts import selectors, services
+from accounts.serializers import (
+    AccountDeleteSerializer,
+    LoginSerializer,
+    PasswordChangeSerializer,
+    PublicProfileSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from core.throttling import AuthRateThrottle
+
+AUTH_THROTTLES = [AuthRateThrottle, *api_settings.DEFAULT_THROTTLE_CLASSES]
+
+AuthResponseSerializer = inline_serializer(
+    "AuthResponse", {"user": UserSerializer(), "access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+def _auth_response(user, status_code: int) -> Response:
+    return Response({"user": UserSerializer(user).data, **services.tokens_for_user(user)}, status=status_code)
+
+
+class RegisterView(APIView):
+    authentication_classes: list = []
+    throttle_classes = AUTH_THROTTLES
+
+    @extend_schema(request=RegisterSerializer, responses={201: AuthResponseSerializer}, tags=["accounts"])
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data)
+        return _auth_response(user, status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    authentication_classes: list = []
+    throttle_classes = AUTH_THROTTLES
+
+    @extend_schema(request=LoginSerializer, responses={200: AuthResponseSerializer}, tags=["accounts"])
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = selectors.user_find_for_login(serializer.validated_data["username"])
+        if user is None or not user.check_password(serializer.validated_data["password"]):
+            raise AuthenticationFailed("No active account matches these credentials.", code="invalid_credentials")
+        update_last_login(None, user)
+        return _auth_response(user, status.HTTP_200_OK)
+
+
+class RefreshView(TokenRefreshView):
+    throttle_classes = AUTH_THROTTLES
+
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["accounts"])
+    def post(self, request, *args, **kwargs):
+        RefreshSerializer(data=request.data).is_valid(raise_exception=True)
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(APIView):
+    authentication_classes: list = []
+
+    @extend_schema(request=RefreshSerializer, responses={204: None}, tags=["accounts"])
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+        except TokenError as error:
+            raise ValidationError({"refresh": [str(error)]}) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=UserSerializer, tags=["accounts"])
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(request=UserSerializer, responses=UserSerializer, tags=["accounts"])
+    def patch(self, request):
+        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+    @extend_schema(request=AccountDeleteSerializer, responses={204: None}, tags=["accounts"])
+    def delete(self, request):
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_delete(user=request.user, password=serializer.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None}, tags=["accounts"])
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_password_change(user=request.user, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PublicProfileView(generics.RetrieveAPIView):
+    serializer_class = PublicProfileSerializer
+
+    def get_object(self):
+        return get_object_or_404(selectors.users_with_review_stats(), username__iexact=self.kwargs["username"])
+
+    @extend_schema(tags=["accounts"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from core.views import health
+from movies.views import MovieViewSet
+from reviews.views import ReviewViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("movies", MovieViewSet, basename="movie")
+router.register("reviews", ReviewViewSet, basename="review")
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/users/", include("accounts.urls")),
+    path("api/recommendations/", include("recommendations.urls")),
+    path("api/", include(router.urls)),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -1,0 +1,65 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import MovieFactory, ReviewFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def authenticated_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    return authenticated_client(user)
+
+
+@pytest.fixture
+def other_client(other_user) -> APIClient:
+    return authenticated_client(other_user)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> APIClient:
+    return authenticated_client(admin_user)
+
+
+@pytest.fixture
+def movie(db):
+    return MovieFactory()
+
+
+@pytest.fixture
+def review(db, user, movie):
+    return ReviewFactory(user=user, movie=movie)

@@ -1,0 +1,39 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Movie(models.Model):
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    runtime = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minutes.", validators=[MaxValueValidator(2000)]
+    )
+    poster_url = models.URLField(max_length=500, blank=True)
+    backdrop_url = models.URLField(max_length=500, blank=True)
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    imdb_id = models.CharField(max_length=20, blank=True)
+    movielens_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    budget = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
+    revenue = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
+    # Comma-separated genre names ("Action, Sci-Fi"): the MVP schema, normalised later.
+    genre = models.CharField(max_length=255, blank=True)
+    # Denormalised from reviews by reviews.services in the same transaction as each review write.
+    avg_rating = models.FloatField(default=0, editable=False)
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["title"]),
+            models.Index(fields=["release_date"]),
+            models.Index(fields=["avg_rating"]),
+            models.Index(fields=["review_count"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        year = f" ({self.release_date.year})" if self.release_date else ""
+        return f"{self.title}{year}"

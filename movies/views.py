@@ -1,0 +1,50 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+from core.filters import StrictOrderingFilter
+from core.permissions import IsAdminOrReadOnly
+from movies import selectors
+from movies.filters import MovieFilter
+from movies.serializers import MovieDetailSerializer, MovieSerializer
+from reviews.filters import REVIEW_ORDERING_FIELDS
+from reviews.serializers import ReviewSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["movies"]),
+    retrieve=extend_schema(tags=["movies"]),
+    create=extend_schema(tags=["movies"]),
+    update=extend_schema(tags=["movies"]),
+    partial_update=extend_schema(tags=["movies"]),
+    destroy=extend_schema(tags=["movies"]),
+)
+class MovieViewSet(viewsets.ModelViewSet):
+    """The catalogue. Anyone reads; only admins write."""
+
+    queryset = selectors.movie_list()
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = MovieFilter
+    ordering_fields = ["title", "release_date", "avg_rating", "review_count", "created_at"]
+    ordering = ["-created_at", "-id"]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    @extend_schema(tags=["movies"], responses=ReviewSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        filter_backends=[StrictOrderingFilter],
+        ordering_fields=REVIEW_ORDERING_FIELDS,
+        serializer_class=ReviewSerializer,
+    )
+    def reviews(self, request, pk=None):
+        """This movie's reviews, newest first."""
+        movie = get_object_or_404(selectors.movie_list(), pk=pk)
+        queryset = self.filter_queryset(selectors.movie_reviews(movie))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ReviewSerializer(page, many=True).data)

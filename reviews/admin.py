@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.db import transaction
+
+from reviews import services
+from reviews.models import Review
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("movie", "user", "rating", "created_at")
+    list_filter = ("rating", "created_at")
+    search_fields = ("movie__title", "user__username", "body")
+    list_select_related = ("movie", "user")
+    raw_id_fields = ("user", "movie")
+
+    # Admin edits go through the same path as the API so movie aggregates stay exact.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            previous_movie_id = form.initial.get("movie")
+            services.movie_reviews_changed({obj.movie_id, previous_movie_id} - {None})
+
+    def delete_model(self, request, obj):
+        services.review_delete(review=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        movie_ids = list(queryset.values_list("movie_id", flat=True))
+        queryset.delete()
+        services.movie_reviews_changed(movie_ids)

@@ -1,0 +1,24 @@
+from django.db.models import Q
+from django_filters import rest_framework as filters
+
+from core.filters import IntegerFilter
+from reviews.models import MAX_RATING, MIN_RATING, Review
+
+REVIEW_ORDERING_FIELDS = ["created_at", "rating"]
+
+
+class ReviewFilter(filters.FilterSet):
+    movie = IntegerFilter(field_name="movie_id", min_value=1)
+    user = filters.CharFilter(field_name="user__username", lookup_expr="iexact", max_length=150)
+    rating_min = IntegerFilter(field_name="rating", lookup_expr="gte", min_value=MIN_RATING, max_value=MAX_RATING)
+    rating_max = IntegerFilter(field_name="rating", lookup_expr="lte", min_value=MIN_RATING, max_value=MAX_RATING)
+    search = filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Words in the review or the movie title."
+    )
+
+    class Meta:
+        model = Review
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(body__icontains=value) | Q(movie__title__icontains=value))

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+MIN_RATING = 1
+MAX_RATING = 5
+
+
+class Review(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)])
+    body = models.TextField(blank=True, max_length=10000)
+    # Not auto_now_add: imports keep the original timestamps.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="review_one_per_user_and_movie"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=MIN_RATING, rating__lte=MAX_RATING),
+                name="review_rating_between_1_and_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["movie", "created_at"]),
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["rating"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.movie}: {self.rating}/5"

@@ -1,0 +1,31 @@
+from rest_framework import serializers
+
+from core.serializers import RejectUnknownFieldsMixin
+from movies.models import Movie
+from reviews.models import MAX_RATING, MIN_RATING, Review
+from reviews.services import DUPLICATE_REVIEW_MESSAGE
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+    movie_title = serializers.CharField(source="movie.title", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "user", "movie", "movie_title", "rating", "body", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ReviewUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    rating = serializers.IntegerField(min_value=MIN_RATING, max_value=MAX_RATING)
+    body = serializers.CharField(allow_blank=True, max_length=10000, required=False, trim_whitespace=True)
+
+
+class ReviewCreateSerializer(ReviewUpdateSerializer):
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all())
+
+    def validate(self, attrs: dict) -> dict:
+        user = self.context["request"].user
+        if Review.objects.filter(user=user, movie=attrs["movie"]).exists():
+            raise serializers.ValidationError({"movie": [DUPLICATE_REVIEW_MESSAGE]}, code="duplicate")
+        return attrs

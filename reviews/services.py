@@ -1,0 +1,76 @@
+"""Review writes. Each keeps the movie's avg_rating and review_count exact in the same transaction."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from rest_framework.exceptions import ValidationError
+
+from movies.models import Movie
+from recommendations.caching import bump_generation
+from reviews.models import Review
+
+DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
+
+
+def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
+    """Recompute avg_rating and review_count from the reviews table, inside the caller's transaction.
+
+    Locking the movie rows first serialises concurrent writers on PostgreSQL: the UPDATE that
+    follows runs with a fresh snapshot that sees every review committed before the lock was granted.
+    """
+    ids = sorted(set(movie_ids))
+    if not ids:
+        return
+    list(Movie.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
+    Movie.objects.filter(pk__in=ids).update(
+        review_count=Coalesce(Subquery(reviews.annotate(n=Count("pk")).values("n")), Value(0)),
+        avg_rating=Coalesce(Subquery(reviews.annotate(a=Avg("rating")).values("a")), Value(0.0)),
+    )
+
+
+def movie_reviews_changed(movie_ids: Iterable[int]) -> None:
+    """Call inside the transaction that changed reviews of these movies."""
+    movie_aggregates_refresh(movie_ids)
+    transaction.on_commit(bump_generation)
+
+
+def review_create(*, user, movie: Movie, rating: int, body: str = "") -> Review:
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(user=user, movie=movie, rating=rating, body=body)
+            movie_reviews_changed([movie.pk])
+    except IntegrityError:
+        # Two concurrent posts can both pass the serializer's check; the constraint decides.
+        if Review.objects.filter(user=user, movie=movie).exists():
+            raise ValidationError({"movie": [DUPLICATE_REVIEW_MESSAGE]}, code="duplicate") from None
+        raise
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, rating: int | None = None, body: str | None = None) -> Review:
+    if rating is not None:
+        review.rating = rating
+    if body is not None:
+        review.body = body
+    review.save(update_fields=["rating", "body", "updated_at"])
+    movie_reviews_changed([review.movie_id])
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review) -> None:
+    movie_id = review.movie_id
+    review.delete()
+    movie_reviews_changed([movie_id])
+
+
+@transaction.atomic
+def user_reviews_delete(*, user) -> None:
+    """Delete all of a user's reviews and correct the affected movies (used when an account goes)."""
+    movie_ids = list(Review.objects.filter(user=user).values_list("movie_id", flat=True))
+    Review.objects.filter(user=user).delete()
+    movie_reviews_changed(movie_ids)

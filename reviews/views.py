@@ -1,0 +1,45 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, status, viewsets
+from rest_framework.response import Response
+
+from reviews import services
+from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
+from reviews.models import Review
+from reviews.permissions import IsAuthorOrAdminCanDelete
+from reviews.serializers import ReviewCreateSerializer, ReviewSerializer, ReviewUpdateSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["reviews"]),
+    retrieve=extend_schema(tags=["reviews"]),
+    create=extend_schema(tags=["reviews"], request=ReviewCreateSerializer, responses={201: ReviewSerializer}),
+    update=extend_schema(tags=["reviews"], request=ReviewUpdateSerializer, responses=ReviewSerializer),
+    partial_update=extend_schema(tags=["reviews"], request=ReviewUpdateSerializer, responses=ReviewSerializer),
+    destroy=extend_schema(tags=["reviews"]),
+)
+class ReviewViewSet(viewsets.ModelViewSet):
+    queryset = Review.objects.select_related("user", "movie")
+    serializer_class = ReviewSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsAuthorOrAdminCanDelete]
+    filterset_class = ReviewFilter
+    ordering_fields = REVIEW_ORDERING_FIELDS
+    ordering = ["-created_at", "-id"]
+    lookup_value_regex = r"\d+"
+
+    def create(self, request, *args, **kwargs):
+        serializer = ReviewCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        review = services.review_create(user=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        review = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = ReviewUpdateSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_update(review=review, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.review_delete(review=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
