@@ -11,6 +11,14 @@ def users_with_review_stats() -> QuerySet:
 
 
 def user_find_for_login(identifier: str):
-    """The active user whose username or email matches `identifier`, ignoring case."""
-    lookup = {"email__iexact": identifier} if "@" in identifier else {"username__iexact": identifier}
-    return User.objects.filter(is_active=True, **lookup).first()
+    """The active user whose email or username matches `identifier`, ignoring case.
+
+    An identifier containing "@" is tried as an email address first; usernames may contain "@"
+    too, so it falls back to the username.
+    """
+    active = User.objects.filter(is_active=True)
+    if "@" in identifier:
+        user = active.filter(email__iexact=identifier).first()
+        if user is not None:
+            return user
+    return active.filter(username__iexact=identifier).first()

@@ -1,10 +1,15 @@
 from django.contrib.auth import get_user_model
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.validators import validate_avatar, validate_username_not_reserved
 from core.serializers import RejectUnknownFieldsMixin
 
 User = get_user_model()
+
+USERNAME_MIN_LENGTH = 3
 
 
 def _validate_unique_ci(field: str, value: str, instance=None) -> str:
@@ -17,7 +22,7 @@ def _validate_unique_ci(field: str, value: str, instance=None) -> str:
 
 
 class RegisterSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=USERNAME_MIN_LENGTH)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
 
@@ -43,6 +48,26 @@ class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class AccountRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's rotation, refusing tokens of deleted or inactive users and of an old password.
+
+    simplejwt itself crashes (500) on a token whose user was deleted, and only access tokens carry
+    the password-hash check; a refresh token minted before a password change must not live on.
+    """
+
+    def validate(self, attrs):
+        refresh = self.token_class(attrs["refresh"])  # signature, expiry, type and blacklist
+        user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+        user = User.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).first() if user_id else None
+        if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
+            raise exceptions.AuthenticationFailed("No active account found for the given token.", "no_active_account")
+        if jwt_settings.CHECK_REVOKE_TOKEN and refresh.payload.get(
+            jwt_settings.REVOKE_TOKEN_CLAIM
+        ) != get_md5_hash_password(user.password):
+            raise exceptions.AuthenticationFailed("The user's password has been changed.", "password_changed")
+        return super().validate(attrs)
+
+
 class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """The logged-in user's own account."""
 
@@ -52,7 +77,7 @@ class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "email", "first_name", "last_name", "bio", "avatar", "date_joined", "is_staff"]
         read_only_fields = ["id", "date_joined", "is_staff"]
-        extra_kwargs = {"email": {"required": False}}
+        extra_kwargs = {"email": {"required": False}, "username": {"min_length": USERNAME_MIN_LENGTH}}
 
     def validate_username(self, value: str) -> str:
         validate_username_not_reserved(value)

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -15,31 +16,69 @@ def tokens_for_user(user) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
+def _validate_password_for(field: str, password: str, user) -> None:
+    """Django's password validators, reported against the request field that carried the password."""
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from None
+
+
+def _taken_fields(*, username: str, email: str) -> dict[str, list[str]]:
+    errors = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["A user with that username already exists."]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["A user with that email already exists."]
+    return errors or {"username": ["A user with that username or email already exists."]}
+
+
 def user_register(*, username: str, email: str, password: str) -> User:
     user = User(username=username, email=email)
-    validate_password(password, user=user)
+    _validate_password_for("password", password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        # A concurrent registration took the name between validation and insert.
-        raise ValidationError({"username": ["A user with that username or email already exists."]}) from None
+        # A concurrent registration took the name or address between validation and insert.
+        raise ValidationError(_taken_fields(username=username, email=email)) from None
     return user
 
 
 def user_refresh_tokens_revoke(*, user) -> None:
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    """Blacklist every refresh token issued to `user` that is not blacklisted yet."""
+    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
+
+
+def _file_delete_on_commit(storage, name: str) -> None:
+    """Remove a file the database no longer points at, once that change is committed."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def user_update(*, user, **fields) -> User:
+    """Write only the given profile fields, so a concurrent password change is never overwritten."""
+    if not fields:
+        return user
+    previous_avatar = user.avatar.name
+    for name, value in fields.items():
+        setattr(user, name, value)
+    with transaction.atomic():
+        user.save(update_fields=list(fields))
+        if previous_avatar != user.avatar.name:
+            _file_delete_on_commit(user.avatar.storage, previous_avatar)
+    return user
 
 
 @transaction.atomic
 def user_password_change(*, user, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["Current password is incorrect."]})
-    validate_password(new_password, user=user)
+    _validate_password_for("new_password", new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_refresh_tokens_revoke(user=user)
@@ -49,5 +88,14 @@ def user_password_change(*, user, old_password: str, new_password: str) -> None:
 def user_delete(*, user, password: str) -> None:
     if not user.check_password(password):
         raise ValidationError({"password": ["Password is incorrect."]})
+    user_remove(user=user)
+
+
+@transaction.atomic
+def user_remove(*, user) -> None:
+    """Delete an account with everything that hangs off it, keeping movie aggregates exact."""
+    # Blacklist first: once the row is gone the tokens lose their owner and could not be found by user.
+    user_refresh_tokens_revoke(user=user)
     user_reviews_delete(user=user)
+    _file_delete_on_commit(user.avatar.storage, user.avatar.name)
     user.delete()

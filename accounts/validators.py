@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -7,15 +8,19 @@ RESERVED_USERNAMES = {"me", "register", "login", "logout", "token", "profile", "
 
 
 def validate_avatar(file) -> None:
+    if getattr(file, "_committed", False):
+        # Already in storage (e.g. an admin edit of another field): it was checked on upload, and the
+        # stored file may be gone or the limit may have changed since; neither should block the edit.
+        return
     if file.size > settings.AVATAR_MAX_BYTES:
-        limit_mb = settings.AVATAR_MAX_BYTES / (1024 * 1024)
-        raise ValidationError(f"Avatar must be at most {limit_mb:g} MB.")
+        limit = filesizeformat(settings.AVATAR_MAX_BYTES).replace("\xa0", " ")
+        raise ValidationError(f"Avatar must be at most {limit}.")
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         with Image.open(file) as image:
             image_format = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError("Avatar must be a valid image file.") from None
     finally:
         file.seek(position)

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,6 +14,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from accounts import selectors, services
 from accounts.serializers import (
     AccountDeleteSerializer,
+    AccountRefreshSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PublicProfileSerializer,
@@ -30,8 +32,19 @@ AuthResponseSerializer = inline_serializer(
 )
 
 
-def _auth_response(user, status_code: int) -> Response:
-    return Response({"user": UserSerializer(user).data, **services.tokens_for_user(user)}, status=status_code)
+def _auth_response(request, user, status_code: int) -> Response:
+    user_data = UserSerializer(user, context={"request": request}).data
+    return Response({"user": user_data, **services.tokens_for_user(user)}, status=status_code)
+
+
+class _ChallengeMixin:
+    """Keep a 401 a 401 on views without authentication classes.
+
+    DRF turns AuthenticationFailed into 403 when the view has no WWW-Authenticate challenge to offer.
+    """
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
 
 
 class RegisterView(APIView):
@@ -43,10 +56,10 @@ class RegisterView(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(**serializer.validated_data)
-        return _auth_response(user, status.HTTP_201_CREATED)
+        return _auth_response(request, user, status.HTTP_201_CREATED)
 
 
-class LoginView(APIView):
+class LoginView(_ChallengeMixin, APIView):
     authentication_classes: list = []
     throttle_classes = AUTH_THROTTLES
 
@@ -54,20 +67,31 @@ class LoginView(APIView):
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        password = serializer.validated_data["password"]
         user = selectors.user_find_for_login(serializer.validated_data["username"])
-        if user is None or not user.check_password(serializer.validated_data["password"]):
+        if user is None:
+            # Hash anyway, so the response time does not tell whether the account exists.
+            get_user_model()().set_password(password)
+        if user is None or not user.check_password(password):
             raise AuthenticationFailed("No active account matches these credentials.", code="invalid_credentials")
         update_last_login(None, user)
-        return _auth_response(user, status.HTTP_200_OK)
+        return _auth_response(request, user, status.HTTP_200_OK)
 
 
 class RefreshView(TokenRefreshView):
+    serializer_class = AccountRefreshSerializer
     throttle_classes = AUTH_THROTTLES
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["accounts"])
     def post(self, request, *args, **kwargs):
         RefreshSerializer(data=request.data).is_valid(raise_exception=True)
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as error:
+            # simplejwt's InvalidToken carries a dict as its detail; keep the error body flat.
+            raise AuthenticationFailed(str(error), code="token_not_valid") from None
+        return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
 
 class LogoutView(APIView):
@@ -89,14 +113,16 @@ class MeView(APIView):
 
     @extend_schema(responses=UserSerializer, tags=["accounts"])
     def get(self, request):
-        return Response(UserSerializer(request.user).data)
+        return Response(UserSerializer(request.user, context={"request": request}).data)
 
     @extend_schema(request=UserSerializer, responses=UserSerializer, tags=["accounts"])
     def patch(self, request):
-        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer = UserSerializer(request.user, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
+        # Only the fields sent are written: a full save would put back a password hash that a
+        # concurrent password change has just replaced.
+        services.user_update(user=request.user, **serializer.validated_data)
+        return Response(UserSerializer(request.user, context={"request": request}).data)
 
     @extend_schema(request=AccountDeleteSerializer, responses={204: None}, tags=["accounts"])
     def delete(self, request):

@@ -68,8 +68,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return response
     if isinstance(exc, (Http404, PermissionDenied)):
         exc = exceptions.NotFound() if isinstance(exc, Http404) else exceptions.PermissionDenied()
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    detail, code = exc.detail, exc.get_codes()
+    if isinstance(detail, dict):
+        # simplejwt nests its message: {"detail": ..., "code": ..., "messages": [...]}.
+        detail, code = detail.get("detail", "Invalid request."), code.get("code", "error")
     response.data = error_body(response.status_code, str(code), str(detail))
     return response
 

@@ -10,6 +10,10 @@ _ERRORS = {
     "404": "Not found.",
     "429": "Too many requests: retry after the time in the Retry-After header.",
 }
+_BODY_ERRORS = {
+    "413": "The request body is larger than the server accepts.",
+    "415": "The request body's media type is not supported.",
+}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -17,7 +21,8 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code, description in _ERRORS.items():
+        errors = {**_ERRORS, **_BODY_ERRORS} if self.method in {"POST", "PUT", "PATCH"} else _ERRORS
+        for code, description in errors.items():
             if code not in responses:
                 response = OpenApiResponse(ErrorSerializer, description=description)
                 responses[code] = self._get_response_for_code(response, code, direction=direction)

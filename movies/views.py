@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -8,6 +9,7 @@ from core.permissions import IsAdminOrReadOnly
 from movies import selectors
 from movies.filters import MovieFilter
 from movies.serializers import MovieDetailSerializer, MovieSerializer
+from recommendations.caching import bump_generation
 from reviews.filters import REVIEW_ORDERING_FIELDS
 from reviews.serializers import ReviewSerializer
 
@@ -31,7 +33,23 @@ class MovieViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_serializer_class(self):
+        if self.action == "reviews":
+            return ReviewSerializer
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    # Recommendation lists embed movies and are cached per generation: a catalogue write must start a new
+    # generation, or a deleted movie stays listed (and a new one missing) until the cache expires.
+    def perform_create(self, serializer):
+        serializer.save()
+        transaction.on_commit(bump_generation)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        transaction.on_commit(bump_generation)
+
+    def perform_destroy(self, instance):
+        instance.delete()
+        transaction.on_commit(bump_generation)
 
     @extend_schema(tags=["movies"], responses=ReviewSerializer(many=True))
     @action(
@@ -47,4 +65,4 @@ class MovieViewSet(viewsets.ModelViewSet):
         movie = get_object_or_404(selectors.movie_list(), pk=pk)
         queryset = self.filter_queryset(selectors.movie_reviews(movie))
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(ReviewSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -15,7 +15,8 @@ DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your exis
 
 
 def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
-    """Recompute avg_rating and review_count from the reviews table, inside the caller's transaction.
+    """Recompute avg_rating and review_count from the reviews table, inside the caller's transaction
+    (or a transaction of its own when called in autocommit, e.g. by an importer or a test factory).
 
     Locking the movie rows first serialises concurrent writers on PostgreSQL: the UPDATE that
     follows runs with a fresh snapshot that sees every review committed before the lock was granted.
@@ -23,12 +24,15 @@ def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
     ids = sorted(set(movie_ids))
     if not ids:
         return
-    list(Movie.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
-    Movie.objects.filter(pk__in=ids).update(
-        review_count=Coalesce(Subquery(reviews.annotate(n=Count("pk")).values("n")), Value(0)),
-        avg_rating=Coalesce(Subquery(reviews.annotate(a=Avg("rating")).values("a")), Value(0.0)),
-    )
+    # SELECT ... FOR UPDATE raises TransactionManagementError in autocommit on PostgreSQL, and the lock
+    # would be released at once anyway: it must be held until the UPDATE below has committed.
+    with transaction.atomic():
+        list(Movie.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
+        Movie.objects.filter(pk__in=ids).update(
+            review_count=Coalesce(Subquery(reviews.annotate(n=Count("pk")).values("n")), Value(0)),
+            avg_rating=Coalesce(Subquery(reviews.annotate(a=Avg("rating")).values("a")), Value(0.0)),
+        )
 
 
 def movie_reviews_changed(movie_ids: Iterable[int]) -> None:

@@ -41,6 +41,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Review
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     movie = factory.SubFactory(MovieFactory)

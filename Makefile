@@ -1,0 +1,50 @@
+# FlixReview developer commands. `make run` and `make test` are all a fresh clone needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DATA_DIR ?= ../shared/data
+MOVIELENS ?= $(DATA_DIR)/ml-100k
+
+.PHONY: run install install-dev test lint format bench migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-prod: requirements/production.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/production.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-prod
+
+install: $(VENV)/.installed-prod
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev
+	$(BIN)/python scripts/bench.py --dataset $(MOVIELENS) $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .coverage htmlcov .pytest_cache .ruff_cache bench-results

@@ -1,0 +1,68 @@
+"""Query counts are pinned and do not grow with the page size (no N+1)."""
+
+import pytest
+
+from conftest import authenticated_client
+from tests.factories import MovieFactory, ReviewFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [5, 25]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_movie_list_runs_two_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+    for movie in MovieFactory.create_batch(size):
+        ReviewFactory(movie=movie)
+
+    with django_assert_num_queries(2):  # COUNT, then the page.
+        response = api_client.get("/api/movies/", {"page_size": size})
+
+    assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filtered_and_ordered_movie_list_still_runs_two_queries(api_client, django_assert_num_queries, size):
+    MovieFactory.create_batch(size, genre="Drama, Crime")
+
+    with django_assert_num_queries(2):
+        response = api_client.get(
+            "/api/movies/", {"page_size": size, "genre": "crime", "search": "movie", "ordering": "-avg_rating"}
+        )
+
+    assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_authenticated_movie_list_adds_only_the_user_lookup(django_assert_num_queries, size):
+    client = authenticated_client(UserFactory())
+    MovieFactory.create_batch(size)
+
+    with django_assert_num_queries(3):
+        response = client.get("/api/movies/", {"page_size": size})
+
+    assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_movie_detail_runs_two_queries_whatever_the_number_of_reviews(api_client, django_assert_num_queries, size):
+    movie = MovieFactory()
+    ReviewFactory.create_batch(size, movie=movie)
+
+    with django_assert_num_queries(2):  # The movie, then one aggregate for the distribution.
+        response = api_client.get(f"/api/movies/{movie.pk}/")
+
+    assert sum(response.json()["rating_distribution"].values()) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_movie_reviews_runs_three_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+    movie = MovieFactory()
+    ReviewFactory.create_batch(size, movie=movie)  # Each by a different user.
+
+    with django_assert_num_queries(3):  # The movie, COUNT, then the page with users joined.
+        response = api_client.get(f"/api/movies/{movie.pk}/reviews/", {"page_size": size})
+
+    rows = response.json()["results"]
+    assert len(rows) == size
+    assert len({row["user"] for row in rows}) == size

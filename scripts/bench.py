@@ -1,0 +1,174 @@
+"""Load benchmark: import MovieLens 100k into a fresh SQLite database, serve it with gunicorn on
+127.0.0.1 and drive each hot endpoint with wrk. Prints req/s and p99 per endpoint and checks the
+targets (every endpoint >= 25% of /health/'s req/s, p99 <= 50 ms, import < 20 s).
+
+    python scripts/bench.py --dataset ../shared/data/ml-100k [--duration 15] [--connections 16]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENDPOINTS = [
+    "/health/",
+    "/api/movies/",
+    "/api/movies/1/",
+    "/api/movies/1/reviews/",
+    "/api/reviews/",
+    "/api/recommendations/top-rated/",
+    "/api/recommendations/trending/",
+    "/api/recommendations/most-reviewed/",
+    "/api/recommendations/dashboard/",
+]
+MIN_SHARE_OF_HEALTH = 0.25
+MAX_P99_MS = 50.0
+MAX_IMPORT_SECONDS = 20.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", default=str(ROOT.parent / "shared" / "data" / "ml-100k"))
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--output", default=str(ROOT / "bench-results"))
+    parser.add_argument("--reuse-db", action="store_true", help="skip the fresh import and reuse the last database")
+    return parser.parse_args()
+
+
+def bench_env(db_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        SQLITE_PATH=str(db_path),
+        DEBUG="false",
+        DJANGO_ENV="development",
+        LOG_LEVEL="ERROR",
+        # The load comes from one address; per-client throttles would turn it into 429s.
+        THROTTLE_ANON="100000000/second",
+        THROTTLE_USER="100000000/second",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not answer {url} within {timeout}s")
+
+
+def _latency_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, args: argparse.Namespace, duration: int) -> dict:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    requests_per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = _latency_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_second": requests_per_second,
+        "p99_ms": p99,
+        "requests": total,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def main() -> int:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (or brew install wrk)")
+    output_dir = Path(args.output)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    db_path = output_dir / "bench.sqlite3"
+    env = bench_env(db_path)
+
+    import_seconds = None
+    if not args.reuse_db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        manage(env, "migrate", "--noinput", "-v0")
+        import_seconds = manage(env, "import_movielens", args.dataset)
+        print(f"import_movielens: {import_seconds:.1f} s")
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning", "--config", "/dev/null"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    results = {}
+    try:
+        wait_until_up(base + "/health/")
+        for path in ENDPOINTS:
+            run_wrk(base + path, args, duration=2)  # warm caches and connections
+            results[path] = run_wrk(base + path, args, duration=args.duration)
+            row = results[path]
+            print(f"{path:40s} {row['requests_per_second']:9.1f} req/s   p99 {row['p99_ms']:7.2f} ms", flush=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    return report(results, import_seconds, args, output_dir)
+
+
+def report(results: dict, import_seconds: float | None, args: argparse.Namespace, output_dir: Path) -> int:
+    health = results["/health/"]["requests_per_second"]
+    failures = []
+    print(f"\n{'endpoint':40s} {'req/s':>9s} {'% health':>9s} {'p99 ms':>8s} {'non-2xx':>8s}")
+    for path, row in results.items():
+        share = row["requests_per_second"] / health
+        print(f"{path:40s} {row['requests_per_second']:9.1f} {share:9.0%} {row['p99_ms']:8.2f} {row['non_2xx']:8d}")
+        if share < MIN_SHARE_OF_HEALTH:
+            failures.append(f"{path}: {share:.0%} of /health/ req/s (< {MIN_SHARE_OF_HEALTH:.0%})")
+        if row["p99_ms"] > MAX_P99_MS:
+            failures.append(f"{path}: p99 {row['p99_ms']:.1f} ms (> {MAX_P99_MS:.0f} ms)")
+        if row["non_2xx"] or row["socket_errors"]:
+            failures.append(f"{path}: {row['non_2xx']} non-2xx responses, socket errors: {row['socket_errors']}")
+    if import_seconds is not None:
+        print(f"\nimport_movielens (SQLite): {import_seconds:.1f} s (target < {MAX_IMPORT_SECONDS:.0f} s)")
+        if import_seconds > MAX_IMPORT_SECONDS:
+            failures.append(f"import took {import_seconds:.1f} s")
+    summary = {
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "import_seconds": import_seconds,
+        "endpoints": results,
+        "failures": failures,
+    }
+    (output_dir / "bench.json").write_text(json.dumps(summary, indent=2))
+    print("\nall targets met" if not failures else "\ntargets missed:\n  " + "\n  ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
