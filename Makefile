@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
 
-.PHONY: run install install-dev test lint format bench migrate clean
+.PHONY: run install install-dev test lint format bench migrate packaging clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+packaging: install-dev
+	bash scripts/ci_packaging.sh
 
 bench: install-dev
 	$(BIN)/python scripts/bench.py --dataset $(MOVIELENS) $(BENCH_ARGS)

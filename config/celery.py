@@ -1,3 +1,13 @@
+"""Celery application for FlixReview.
+
+Configured from Django settings (the `CELERY_` names): the broker is CELERY_BROKER_URL (Redis in
+the compose file). Without a broker, tasks run in-process (CELERY_TASK_ALWAYS_EAGER), so the API
+works with nothing else running.
+
+    celery -A config worker --loglevel INFO    # runs tasks
+    celery -A config beat --loglevel INFO      # sends the CELERY_BEAT_SCHEDULE tasks; run one only
+"""
+
 import os
 
 from celery import Celery

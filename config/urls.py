@@ -1,21 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from core.views import health
-from movies.views import MovieViewSet
+from core.views import health, health_live, health_ready
+from movies.views import GenreViewSet, MovieViewSet
 from reviews.views import ReviewViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("movies", MovieViewSet, basename="movie")
+router.register("genres", GenreViewSet, basename="genre")
 router.register("reviews", ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("health/", health, name="health"),
+    re_path(r"^health/live/?$", health_live, name="health-live"),
+    re_path(r"^health/ready/?$", health_ready, name="health-ready"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -33,10 +33,11 @@ def _flatten_messages(errors) -> list[str]:
     return [str(errors)]
 
 
-def _as_field_errors(detail) -> dict:
-    if isinstance(detail, dict):
-        return detail
-    return {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+def _as_field_errors(detail) -> dict[str, list[str]]:
+    """{field: [messages]}; nested errors (list items, nested objects) become "key: message" strings."""
+    if not isinstance(detail, dict):
+        detail = {"non_field_errors": detail}
+    return {str(field): _flatten_messages(value) for field, value in detail.items()}
 
 
 def _to_api_exception(exc: Exception) -> Exception:

@@ -1,5 +1,24 @@
+"""Health endpoints.
+
+- `/health/` (unchanged, the benchmark baseline): a database round trip; 503 when it fails.
+- `/health/live`: the process answers. No I/O, so a slow dependency never gets the process killed.
+- `/health/ready`: database, cache and (when CELERY_BROKER_URL is set) the broker answer; 503 with
+  the failed dependencies named otherwise. Take the instance out of rotation, don't restart it.
+
+Live and ready are answered ahead of host validation and the HTTPS redirect by
+`core.middleware.HealthProbeMiddleware`; the routes in `config.urls` reach the same views.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
 
 
 def health(request):
@@ -11,3 +30,60 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def health_live(request):
+    return JsonResponse({"status": "ok"})
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = f"health:ready:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    try:
+        if cache.get(key) != "1":
+            raise RuntimeError("cache did not return the value just written")
+    finally:
+        cache.delete(key)
+
+
+def check_broker() -> bool:
+    """Connect to the Celery broker with a short timeout. False when no broker is configured."""
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return False
+    from kombu import Connection
+
+    timeout = settings.HEALTH_CHECK_TIMEOUT
+    transport_options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
+    with Connection(url, connect_timeout=timeout, transport_options=transport_options) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+    return True
+
+
+@require_safe
+def health_ready(request):
+    checks: dict[str, str] = {}
+    failed: list[str] = []
+    for name, check in (("database", check_database), ("cache", check_cache), ("broker", check_broker)):
+        try:
+            result = check()
+        except Exception as exc:
+            logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
+            checks[name] = "unreachable"
+            failed.append(name)
+        else:
+            checks[name] = "skipped" if result is False else "ok"
+    if failed:
+        response = JsonResponse({"status": "unavailable", "failed": failed, "checks": checks}, status=503)
+        # Each failure was logged above with its cause; skip Django's generic 5xx error line,
+        # which probes every few seconds would otherwise repeat.
+        response._has_been_logged = True
+        return response
+    return JsonResponse({"status": "ok", "checks": checks})

@@ -1,19 +1,13 @@
 from django.contrib import admin
 from django.db import transaction
 
-from movies.models import Movie
+from movies.models import Genre, Movie
 from recommendations.caching import bump_generation
 
 
-@admin.register(Movie)
-class MovieAdmin(admin.ModelAdmin):
-    list_display = ("title", "release_date", "genre", "avg_rating", "review_count", "created_at")
-    list_filter = ("release_date", "created_at")
-    search_fields = ("title", "description", "genre", "imdb_id")
-    readonly_fields = ("avg_rating", "review_count", "created_at", "updated_at")
-    date_hierarchy = "release_date"
+class CatalogueCacheAdminMixin:
+    """Cached recommendation lists embed movies and genres: start a new cache generation after each write."""
 
-    # Cached recommendation lists embed movies: start a new cache generation after every catalogue write.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         transaction.on_commit(bump_generation)
@@ -25,3 +19,20 @@ class MovieAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(bump_generation)
+
+
+@admin.register(Genre)
+class GenreAdmin(CatalogueCacheAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Movie)
+class MovieAdmin(CatalogueCacheAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "release_date", "avg_rating", "review_count", "created_at")
+    list_filter = ("genres", "release_date", "created_at")
+    filter_horizontal = ("genres",)
+    search_fields = ("title", "description", "imdb_id")
+    readonly_fields = ("avg_rating", "review_count", "created_at", "updated_at")
+    date_hierarchy = "release_date"

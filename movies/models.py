@@ -1,5 +1,20 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="genre_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Movie(models.Model):
@@ -16,8 +31,7 @@ class Movie(models.Model):
     movielens_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     budget = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
     revenue = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
-    # Comma-separated genre names ("Action, Sci-Fi"): the MVP schema, normalised later.
-    genre = models.CharField(max_length=255, blank=True)
+    genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
     # Denormalised from reviews by reviews.services in the same transaction as each review write.
     avg_rating = models.FloatField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, editable=False)

@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import is_password_usable, make_password
 from django.db import transaction
 
 from movies.models import Movie
+from movies.services import genres_get_or_create, movie_genres_link
 from recommendations.caching import bump_generation
 from reviews.models import MAX_RATING, MIN_RATING, Review
 from reviews.services import movie_aggregates_refresh
@@ -76,7 +77,6 @@ YEAR_RE = re.compile(r"^\d{4}$")
 TITLE_FIXES = {"unkonwn": "unknown"}
 
 TITLE_MAX_LENGTH = Movie._meta.get_field("title").max_length
-GENRE_MAX_LENGTH = Movie._meta.get_field("genre").max_length
 
 DEFAULT_BATCH_SIZE = 2000
 # Rows per bulk_create call (each split again by batch_size); one progress-bar step each.
@@ -143,7 +143,7 @@ class MovieRow:
     movielens_id: int
     title: str
     release_date: datetime.date | None
-    genre: str
+    genres: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -341,10 +341,9 @@ def clean_title(raw: str) -> tuple[str, int | None]:
     return title[:TITLE_MAX_LENGTH], year
 
 
-def genre_text(names: Iterable[str]) -> str:
-    """Comma-separated genre names in the given order, without "unknown" or repeats."""
-    unique = dict.fromkeys(name for name in names if name and name not in DROPPED_GENRES)
-    return ", ".join(unique)[:GENRE_MAX_LENGTH]
+def genre_names(names: Iterable[str]) -> tuple[str, ...]:
+    """Genre names in the given order, without "unknown" or repeats."""
+    return tuple(dict.fromkeys(name for name in names if name and name not in DROPPED_GENRES))
 
 
 def _year_date(year: int | None) -> datetime.date | None:
@@ -376,8 +375,8 @@ def _read_grouplens_items(path: Path, skipped: list[Skipped]) -> list[MovieRow]:
             raise MalformedFileError(path, line, f"genre flags must be 0 or 1, got {'|'.join(flags)!r}.")
         title, title_year = clean_title(fields[1])
         release_date = _parse_release_date(path, line, fields[2]) or _year_date(title_year)
-        genre = genre_text(name for name, flag in zip(GENRES, flags, strict=True) if flag == "1")
-        movies.append((line, MovieRow(movielens_id, title, release_date, genre)))
+        genres = genre_names(name for name, flag in zip(GENRES, flags, strict=True) if flag == "1")
+        movies.append((line, MovieRow(movielens_id, title, release_date, genres)))
     return _checked_movies(movies, path, skipped)
 
 
@@ -393,8 +392,8 @@ def _read_atomic_items(path: Path, skipped: list[Skipped]) -> list[MovieRow]:
         # Empty for some items, "unkonwn" for item 267 and "V" for item 1412, whose title kept its "(1995)".
         year = fields[year_column].strip() if year_column is not None else ""
         release_date = _year_date(int(year) if YEAR_RE.match(year) else title_year)
-        genre = genre_text(fields[class_column].split() if class_column is not None else ())
-        movies.append((line, MovieRow(movielens_id, title, release_date, genre)))
+        genres = genre_names(fields[class_column].split() if class_column is not None else ())
+        movies.append((line, MovieRow(movielens_id, title, release_date, genres)))
     return _checked_movies(movies, path, skipped)
 
 
@@ -563,16 +562,19 @@ def _imported_user_id(username: str) -> int | None:
 def _import_movies(dataset: Dataset, result: ImportResult, batch_size: int) -> dict[int, int]:
     """Create the movies whose movielens_id is new; existing ones are left as they are."""
     existing = dict(Movie.objects.filter(movielens_id__isnull=False).values_list("movielens_id", "pk"))
+    new_rows = [row for row in dataset.movies if row.movielens_id not in existing]
     new_movies = [
-        Movie(movielens_id=row.movielens_id, title=row.title, release_date=row.release_date, genre=row.genre)
-        for row in dataset.movies
-        if row.movielens_id not in existing
+        Movie(movielens_id=row.movielens_id, title=row.title, release_date=row.release_date) for row in new_rows
     ]
     result.movies_existing = len(dataset.movies) - len(new_movies)
     result.movies_created = len(new_movies)
     Movie.objects.bulk_create(new_movies, batch_size=batch_size)
     if new_movies:
         existing = dict(Movie.objects.filter(movielens_id__isnull=False).values_list("movielens_id", "pk"))
+        genres = genres_get_or_create(name for row in new_rows for name in row.genres)
+        movie_genres_link(
+            {existing[row.movielens_id]: [genres[name.casefold()] for name in row.genres] for row in new_rows}
+        )
     return existing
 
 

@@ -1,12 +1,64 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
+from core.filters import BIGINT_MAX
 from core.serializers import RejectUnknownFieldsMixin
-from movies.models import Movie
+from movies.models import Genre, Movie
 from movies.selectors import movie_rating_distribution
+from movies.services import unique_genre_slug
+
+
+class GenreSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug"]
+
+
+class GenreSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=60,
+        required=False,
+        validators=[UniqueValidator(queryset=Genre.objects.all())],
+        help_text="Generated from the name when omitted.",
+    )
+    movie_count = serializers.IntegerField(read_only=True)
+    review_count = serializers.IntegerField(read_only=True)
+    avg_rating = serializers.FloatField(read_only=True, allow_null=True, help_text="Mean rating of its rated movies.")
+
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug", "description", "created_at", "movie_count", "review_count", "avg_rating"]
+        read_only_fields = ["created_at"]
+
+    def validate_name(self, value: str) -> str:
+        name = " ".join(value.split())
+        if not name:
+            raise serializers.ValidationError("Name cannot be blank.")
+        others = Genre.objects.filter(name__iexact=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"A genre named {name!r} already exists.")
+        return name
+
+    def create(self, validated_data: dict) -> Genre:
+        if not validated_data.get("slug"):
+            validated_data["slug"] = unique_genre_slug(validated_data["name"])
+        return super().create(validated_data)
 
 
 class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    genres = GenreSummarySerializer(many=True, read_only=True)
+    genre_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        write_only=True,
+        required=False,
+        max_length=50,
+        help_text="Ids of the movie's genres; replaces the current set.",
+    )
+
     class Meta:
         model = Movie
         fields = [
@@ -15,7 +67,8 @@ class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "description",
             "release_date",
             "runtime",
-            "genre",
+            "genres",
+            "genre_ids",
             "poster_url",
             "backdrop_url",
             "tmdb_id",
@@ -34,6 +87,30 @@ class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         if not value.strip():
             raise serializers.ValidationError("Title cannot be blank.")
         return value.strip()
+
+    def validate_genre_ids(self, ids: list[int]) -> list[int]:
+        unique_ids = list(dict.fromkeys(ids))
+        found = set(Genre.objects.filter(pk__in=unique_ids).values_list("pk", flat=True))
+        unknown = [genre_id for genre_id in unique_ids if genre_id not in found]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown genre ids: {', '.join(map(str, unknown))}.")
+        return unique_ids
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> Movie:
+        genre_ids = validated_data.pop("genre_ids", None)
+        movie = super().create(validated_data)
+        if genre_ids is not None:
+            movie.genres.set(genre_ids)
+        return movie
+
+    @transaction.atomic
+    def update(self, instance: Movie, validated_data: dict) -> Movie:
+        genre_ids = validated_data.pop("genre_ids", None)
+        movie = super().update(instance, validated_data)
+        if genre_ids is not None:
+            movie.genres.set(genre_ids)
+        return movie
 
 
 class MovieDetailSerializer(MovieSerializer):
@@ -56,6 +133,26 @@ class MovieDetailSerializer(MovieSerializer):
 class MovieSummarySerializer(serializers.ModelSerializer):
     """A compact movie for lists embedded in other responses."""
 
+    genres = GenreSummarySerializer(many=True, read_only=True)
+
     class Meta:
         model = Movie
-        fields = ["id", "title", "release_date", "genre", "poster_url", "avg_rating", "review_count"]
+        fields = ["id", "title", "release_date", "genres", "poster_url", "avg_rating", "review_count"]
+
+
+class PaginatedMoviesSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MovieSerializer(many=True)
+
+
+class GenreDetailSerializer(GenreSerializer):
+    movies = serializers.SerializerMethodField()
+
+    class Meta(GenreSerializer.Meta):
+        fields = [*GenreSerializer.Meta.fields, "movies"]
+
+    @extend_schema_field(PaginatedMoviesSerializer)
+    def get_movies(self, genre: Genre) -> dict:
+        return self.context["movies_page"]

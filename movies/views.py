@@ -1,14 +1,16 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core.filters import StrictOrderingFilter
 from core.permissions import IsAdminOrReadOnly
 from movies import selectors
-from movies.filters import MovieFilter
-from movies.serializers import MovieDetailSerializer, MovieSerializer
+from movies.filters import GenreFilter, MovieFilter
+from movies.models import Movie
+from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
 from recommendations.caching import bump_generation
 from reviews.filters import REVIEW_ORDERING_FIELDS
 from reviews.serializers import ReviewSerializer
@@ -31,6 +33,10 @@ class MovieViewSet(viewsets.ModelViewSet):
     ordering_fields = ["title", "release_date", "avg_rating", "review_count", "created_at"]
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering shape lists; on a single movie they would only cost time.
+        return super().filter_queryset(queryset) if self.action in {"list", "reviews"} else queryset
 
     def get_serializer_class(self):
         if self.action == "reviews":
@@ -62,7 +68,59 @@ class MovieViewSet(viewsets.ModelViewSet):
     )
     def reviews(self, request, pk=None):
         """This movie's reviews, newest first."""
-        movie = get_object_or_404(selectors.movie_list(), pk=pk)
+        movie = get_object_or_404(Movie, pk=pk)
         queryset = self.filter_queryset(selectors.movie_reviews(movie))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page of the genre's movies."),
+    OpenApiParameter("page_size", int, description="Movies per page (1-100)."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["genres"]),
+    retrieve=extend_schema(tags=["genres"], parameters=PAGE_PARAMETERS, responses=GenreDetailSerializer),
+    create=extend_schema(tags=["genres"]),
+    update=extend_schema(tags=["genres"]),
+    partial_update=extend_schema(tags=["genres"]),
+    destroy=extend_schema(tags=["genres"], description="Delete a genre; its movies stay."),
+)
+class GenreViewSet(viewsets.ModelViewSet):
+    """Genres with catalogue statistics. Anyone reads; only admins write."""
+
+    queryset = selectors.genre_list_with_stats()
+    serializer_class = GenreSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_class = GenreFilter
+    ordering_fields = ["name", "movie_count", "review_count", "avg_rating", "created_at"]
+    ordering = ["name"]
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def retrieve(self, request, *args, **kwargs):
+        genre = self.get_object()
+        movies = self.paginate_queryset(selectors.genre_movies(genre))
+        page = self.paginator.get_paginated_response(MovieSerializer(movies, many=True).data).data
+        return Response(GenreDetailSerializer(genre, context={"movies_page": page}).data)
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering shape the list; on a single genre they would only cost time.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def perform_create(self, serializer):
+        self._save_with_stats(serializer)
+
+    def perform_update(self, serializer):
+        self._save_with_stats(serializer)
+
+    def perform_destroy(self, instance):
+        instance.delete()
+        transaction.on_commit(bump_generation)
+
+    def _save_with_stats(self, serializer) -> None:
+        genre = serializer.save()
+        serializer.instance = selectors.genre_list_with_stats().get(pk=genre.pk)
+        transaction.on_commit(bump_generation)

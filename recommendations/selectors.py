@@ -14,6 +14,10 @@ from reviews.models import Review
 TOP_RATED_PRIOR_WEIGHT = 10
 
 
+def _movies():
+    return Movie.objects.prefetch_related("genres")
+
+
 def _rows(movies, scores: dict[int, float] | None = None) -> list[dict]:
     for movie in movies:
         movie.score = scores[movie.pk] if scores else getattr(movie, "score", None)
@@ -36,9 +40,7 @@ def top_rated(*, limit: int) -> list[dict]:
         score = ExpressionWrapper(
             (prior + F("avg_rating") * F("review_count")) / (weight + F("review_count")), output_field=FloatField()
         )
-        movies = (
-            Movie.objects.filter(review_count__gt=0).annotate(score=score).order_by("-score", "-review_count", "pk")
-        )
+        movies = _movies().filter(review_count__gt=0).annotate(score=score).order_by("-score", "-review_count", "pk")
         return _rows(movies[:limit])
 
     return cached("top_rated", {"limit": limit}, compute)
@@ -56,7 +58,7 @@ def trending(*, days: int, limit: int) -> list[dict]:
             .order_by("-recent", "movie_id")[:limit]
         )
         scores = {row["movie_id"]: float(row["recent"]) for row in counts}
-        movies = sorted(Movie.objects.filter(pk__in=scores), key=lambda movie: (-scores[movie.pk], movie.pk))
+        movies = sorted(_movies().filter(pk__in=scores), key=lambda movie: (-scores[movie.pk], movie.pk))
         return _rows(movies, scores)
 
     return cached("trending", {"days": days, "limit": limit}, compute)
@@ -64,7 +66,7 @@ def trending(*, days: int, limit: int) -> list[dict]:
 
 def most_reviewed(*, limit: int) -> list[dict]:
     def compute() -> list[dict]:
-        movies = Movie.objects.filter(review_count__gt=0).order_by("-review_count", "-avg_rating", "pk")[:limit]
+        movies = list(_movies().filter(review_count__gt=0).order_by("-review_count", "-avg_rating", "pk")[:limit])
         return _rows(movies, {movie.pk: float(movie.review_count) for movie in movies})
 
     return cached("most_reviewed", {"limit": limit}, compute)
@@ -72,6 +74,6 @@ def most_reviewed(*, limit: int) -> list[dict]:
 
 def recently_added(*, limit: int) -> list[dict]:
     def compute() -> list[dict]:
-        return _rows(Movie.objects.order_by("-created_at", "-pk")[:limit])
+        return _rows(_movies().order_by("-created_at", "-pk")[:limit])
 
     return cached("recent", {"limit": limit}, compute)

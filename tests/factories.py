@@ -2,8 +2,10 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
-from movies.models import Movie
+from movies.models import Genre, Movie
+from movies.services import genres_get_or_create
 from reviews.models import Review
 from reviews.services import movie_aggregates_refresh
 
@@ -25,15 +27,33 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save(update_fields=["password"])
 
 
+class GenreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Genre
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+    slug = factory.LazyAttribute(lambda genre: slugify(genre.name))
+
+
 class MovieFactory(factory.django.DjangoModelFactory):
+    """`genres=[...]` takes Genre objects or names (created on first sight)."""
+
     class Meta:
         model = Movie
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Movie {n}")
     description = factory.Faker("sentence")
     release_date = factory.Sequence(lambda n: datetime.date(1990 + n % 30, 1 + n % 12, 1 + n % 28))
     runtime = 110
-    genre = "Drama"
+
+    @factory.post_generation
+    def genres(movie, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        names = [genre for genre in extracted if isinstance(genre, str)]
+        by_name = genres_get_or_create(names)
+        movie.genres.set([by_name[genre.casefold()] if isinstance(genre, str) else genre for genre in extracted])
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

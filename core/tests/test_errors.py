@@ -84,9 +84,7 @@ def test_unsupported_media_type_is_415(user_client, movie):
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_oversized_body_is_413_and_writes_nothing(user_client, movie):
-    response = user_client.post(
-        "/api/reviews/", {"movie": movie.pk, "rating": 4, "body": "x" * 5000}, format="json"
-    )
+    response = user_client.post("/api/reviews/", {"movie": movie.pk, "rating": 4, "body": "x" * 5000}, format="json")
     assert_error_body(response, 413, "request_too_large")
     assert movie.reviews.count() == 0
 
@@ -141,3 +139,11 @@ def test_throttled_requests_get_429_with_retry_after(api_client, monkeypatch):
     response = api_client.get("/api/movies/")
     assert_error_body(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
+
+
+def test_nested_list_errors_are_flattened_to_messages_per_field(admin_client):
+    response = admin_client.post("/api/movies/", {"title": "X", "genre_ids": [1, "a", "b"]}, format="json")
+    body = assert_error_body(response, 400)
+    messages = body["errors"]["genre_ids"]
+    assert all(isinstance(message, str) for message in messages)
+    assert messages == ["1: A valid integer is required.", "2: A valid integer is required."]

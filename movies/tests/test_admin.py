@@ -26,12 +26,12 @@ def test_changelist_renders_with_aggregates(staff_client):
     assert list(response.context["cl"].result_list) == [movie]
 
 
-@pytest.mark.parametrize("query", ["rashomon", "forest", "Mystery", "tt0042876"])
-def test_changelist_search_finds_by_title_description_genre_and_imdb_id(staff_client, query):
+@pytest.mark.parametrize("query", ["rashomon", "forest", "tt0042876"])
+def test_changelist_search_finds_by_title_description_and_imdb_id(staff_client, query):
     wanted = MovieFactory(
-        title="Rashomon", description="A murder in a forest.", genre="Crime, Mystery", imdb_id="tt0042876"
+        title="Rashomon", description="A murder in a forest.", genres=["Crime", "Mystery"], imdb_id="tt0042876"
     )
-    MovieFactory(title="Ikiru", description="A clerk.", genre="Drama", imdb_id="tt0044741")
+    MovieFactory(title="Ikiru", description="A clerk.", genres=["Drama"], imdb_id="tt0044741")
 
     response = staff_client.get(CHANGELIST, {"q": query})
 
@@ -50,7 +50,7 @@ def test_admin_add_creates_a_movie_and_starts_a_new_cache_generation(staff_clien
     before = current_generation()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(f"{CHANGELIST}add/", {"title": "Ran", "description": "", "genre": "War"})
+        response = staff_client.post(f"{CHANGELIST}add/", {"title": "Ran", "description": ""})
 
     assert response.status_code == 302
     assert Movie.objects.get().title == "Ran"

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from movies import movielens
-from movies.models import Movie
+from movies.models import Genre, Movie
 from recommendations.caching import current_generation
 from reviews.models import Review
 from tests.factories import UserFactory
@@ -117,6 +117,10 @@ def snapshot() -> tuple[list, list, list]:
     )
 
 
+def genre_text(movie) -> str:
+    return ", ".join(sorted(genre.name for genre in movie.genres.all()))
+
+
 def test_grouplens_layout_imports_users_movies_and_reviews(grouplens_dir):
     output = run(grouplens_dir)
 
@@ -125,7 +129,7 @@ def test_grouplens_layout_imports_users_movies_and_reviews(grouplens_dir):
     assert "movies 5 created" in output
     assert "reviews 6 created" in output
     movies = movies_by_id()
-    assert {id_: (m.title, m.release_date, m.genre) for id_, m in movies.items()} == {
+    assert {id_: (m.title, m.release_date, genre_text(m)) for id_, m in movies.items()} == {
         1: ("Toy Story", datetime.date(1995, 1, 1), "Animation, Children's, Comedy"),
         2: ("Misérables, Les", datetime.date(1995, 1, 1), "Drama, Musical"),
         3: ("Seven (Se7en)", datetime.date(1995, 9, 22), "Crime, Thriller"),
@@ -140,7 +144,7 @@ def test_atomic_layout_imports_users_movies_and_reviews(atomic_dir):
     assert "atomic layout" in output
     assert "reviews 6 created" in output
     movies = movies_by_id()
-    assert {id_: (m.title, m.release_date, m.genre) for id_, m in movies.items()} == {
+    assert {id_: (m.title, m.release_date, genre_text(m)) for id_, m in movies.items()} == {
         1: ("Toy Story", datetime.date(1995, 1, 1), "Animation, Children's, Comedy"),
         2: ("Á köldum klaka (Cold Fever)", datetime.date(1994, 1, 1), "Comedy, Drama"),
         3: ("Nénette et Boni", None, "Drama"),
@@ -424,5 +428,13 @@ def test_clean_title(raw, expected):
     assert movielens.clean_title(raw) == expected
 
 
-def test_genre_text_drops_unknown_and_repeats():
-    assert movielens.genre_text(["unknown", "Action", "Sci-Fi", "Action", ""]) == "Action, Sci-Fi"
+def test_genre_names_drop_unknown_and_repeats():
+    assert movielens.genre_names(["unknown", "Action", "Sci-Fi", "Action", ""]) == ("Action", "Sci-Fi")
+
+
+def test_genres_are_shared_rows_linked_to_movies(grouplens_dir):
+    run(grouplens_dir)
+
+    assert Genre.objects.filter(name="Animation").get().movies.count() == 2
+    assert not Genre.objects.filter(name__iexact="unknown").exists()
+    assert set(Genre.objects.values_list("slug", flat=True)) >= {"animation", "childrens", "comedy"}

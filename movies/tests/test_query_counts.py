@@ -12,10 +12,10 @@ SIZES = [5, 25]
 
 @pytest.mark.parametrize("size", SIZES)
 def test_movie_list_runs_two_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
-    for movie in MovieFactory.create_batch(size):
+    for movie in MovieFactory.create_batch(size, genres=["Drama", "Crime"]):
         ReviewFactory(movie=movie)
 
-    with django_assert_num_queries(2):  # COUNT, then the page.
+    with django_assert_num_queries(3):  # COUNT, the page, then every genre of the page at once.
         response = api_client.get("/api/movies/", {"page_size": size})
 
     assert len(response.json()["results"]) == size
@@ -23,9 +23,9 @@ def test_movie_list_runs_two_queries_whatever_the_page_size(api_client, django_a
 
 @pytest.mark.parametrize("size", SIZES)
 def test_filtered_and_ordered_movie_list_still_runs_two_queries(api_client, django_assert_num_queries, size):
-    MovieFactory.create_batch(size, genre="Drama, Crime")
+    MovieFactory.create_batch(size, genres=["Drama", "Crime"])
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = api_client.get(
             "/api/movies/", {"page_size": size, "genre": "crime", "search": "movie", "ordering": "-avg_rating"}
         )
@@ -36,9 +36,9 @@ def test_filtered_and_ordered_movie_list_still_runs_two_queries(api_client, djan
 @pytest.mark.parametrize("size", SIZES)
 def test_authenticated_movie_list_adds_only_the_user_lookup(django_assert_num_queries, size):
     client = authenticated_client(UserFactory())
-    MovieFactory.create_batch(size)
+    MovieFactory.create_batch(size, genres=["Drama"])
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/api/movies/", {"page_size": size})
 
     assert len(response.json()["results"]) == size
@@ -49,7 +49,7 @@ def test_movie_detail_runs_two_queries_whatever_the_number_of_reviews(api_client
     movie = MovieFactory()
     ReviewFactory.create_batch(size, movie=movie)
 
-    with django_assert_num_queries(2):  # The movie, then one aggregate for the distribution.
+    with django_assert_num_queries(3):  # The movie, its genres, then one aggregate for the distribution.
         response = api_client.get(f"/api/movies/{movie.pk}/")
 
     assert sum(response.json()["rating_distribution"].values()) == size
@@ -66,3 +66,26 @@ def test_movie_reviews_runs_three_queries_whatever_the_page_size(api_client, dja
     rows = response.json()["results"]
     assert len(rows) == size
     assert len({row["user"] for row in rows}) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_genre_list_runs_two_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+    from tests.factories import GenreFactory
+
+    for genre in GenreFactory.create_batch(size):
+        ReviewFactory(movie=MovieFactory(genres=[genre]))
+
+    with django_assert_num_queries(2):  # COUNT, then the page with its statistics annotated.
+        response = api_client.get("/api/genres/", {"page_size": size})
+
+    assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_genre_detail_runs_four_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+    MovieFactory.create_batch(size, genres=["Drama", "Crime"])
+
+    with django_assert_num_queries(4):  # The genre with statistics, COUNT, the page, its movies' genres.
+        response = api_client.get("/api/genres/drama/", {"page_size": size})
+
+    assert len(response.json()["movies"]["results"]) == size

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/recommendations"
 LIST_ENDPOINTS = ["top-rated", "trending", "most-reviewed", "recent"]
-ROW_FIELDS = {"id", "title", "release_date", "genre", "poster_url", "avg_rating", "review_count", "score"}
+ROW_FIELDS = {"id", "title", "release_date", "genres", "poster_url", "avg_rating", "review_count", "score"}
 
 
 def scores(response) -> list:

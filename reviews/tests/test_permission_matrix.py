@@ -71,8 +71,8 @@ ENDPOINTS = {
     "PATCH movie": Endpoint(
         "patch",
         _movie_url,
-        lambda w: {"genre": "Western"},
-        lambda w, actor: Movie.objects.get(pk=w.movie.pk).genre == "Western",
+        lambda w: {"runtime": 321},
+        lambda w, actor: Movie.objects.get(pk=w.movie.pk).runtime == 321,
         {ANONYMOUS: 401, OWNER: 403, OTHER: 403, ADMIN: 200},
     ),
     "DELETE movie": Endpoint(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from movies.models import Movie
+from movies.services import genres_get_or_create, movie_genres_link
 from recommendations.caching import bump_generation
 from reviews.models import Review
 from reviews.services import movie_aggregates_refresh
@@ -21,7 +22,12 @@ DEMO_USERNAMES = ["ada", "grace", "linus", "margaret", "alan", "barbara", "ken",
 DEMO_MOVIES = [
     ("The Shawshank Redemption", 1994, "Drama, Crime", "Two imprisoned men bond over a number of years."),
     ("The Godfather", 1972, "Crime, Drama", "The aging patriarch of a crime dynasty transfers control to his son."),
-    ("The Dark Knight", 2008, "Action, Crime, Drama", "Batman faces the Joker, who wants to plunge Gotham into anarchy."),
+    (
+        "The Dark Knight",
+        2008,
+        "Action, Crime, Drama",
+        "Batman faces the Joker, who wants to plunge Gotham into anarchy.",
+    ),
     ("Pulp Fiction", 1994, "Crime, Drama", "The lives of two mob hitmen, a boxer and a pair of bandits intertwine."),
     ("Inception", 2010, "Action, Sci-Fi, Thriller", "A thief who steals secrets through dream-sharing technology."),
     ("The Matrix", 1999, "Action, Sci-Fi", "A hacker learns the true nature of his reality."),
@@ -31,9 +37,24 @@ DEMO_MOVIES = [
     ("Amélie", 2001, "Comedy, Romance", "A shy waitress decides to change the lives of those around her."),
     ("Parasite", 2019, "Comedy, Drama, Thriller", "A poor family schemes to become employed by a wealthy family."),
     ("Casablanca", 1942, "Drama, Romance, War", "A cynical nightclub owner protects his former lover."),
-    ("Mad Max: Fury Road", 2015, "Action, Adventure, Sci-Fi", "A woman rebels against a tyrant in a post-apocalyptic desert."),
-    ("The Grand Budapest Hotel", 2014, "Adventure, Comedy, Crime", "A concierge and his lobby boy are framed for murder."),
-    ("Get Out", 2017, "Horror, Mystery, Thriller", "A young man uncovers a disturbing secret at his girlfriend's family home."),
+    (
+        "Mad Max: Fury Road",
+        2015,
+        "Action, Adventure, Sci-Fi",
+        "A woman rebels against a tyrant in a post-apocalyptic desert.",
+    ),
+    (
+        "The Grand Budapest Hotel",
+        2014,
+        "Adventure, Comedy, Crime",
+        "A concierge and his lobby boy are framed for murder.",
+    ),
+    (
+        "Get Out",
+        2017,
+        "Horror, Mystery, Thriller",
+        "A young man uncovers a disturbing secret at his girlfriend's family home.",
+    ),
     ("Arrival", 2016, "Drama, Sci-Fi, Mystery", "A linguist works to communicate with alien visitors."),
     ("Heat", 1995, "Action, Crime, Drama", "A detective hunts a professional thief in Los Angeles."),
     ("Up", 2009, "Animation, Adventure, Comedy", "An old man ties balloons to his house and flies away."),
@@ -42,7 +63,12 @@ DEMO_MOVIES = [
     ("The Shining", 1980, "Horror, Drama", "A family heads to an isolated hotel for the winter."),
     ("Before Sunrise", 1995, "Drama, Romance", "Two strangers spend one night walking around Vienna."),
     ("Seven Samurai", 1954, "Action, Drama", "Farmers hire seven samurai to defend their village from bandits."),
-    ("Everything Everywhere All at Once", 2022, "Action, Adventure, Comedy", "A laundromat owner connects with parallel universes."),
+    (
+        "Everything Everywhere All at Once",
+        2022,
+        "Action, Adventure, Comedy",
+        "A laundromat owner connects with parallel universes.",
+    ),
 ]
 REVIEW_LINES = {
     1: "Not for me at all.",
@@ -73,14 +99,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users: {', '.join(DEMO_USERNAMES)} with password {DEMO_USER_PASSWORD}")
 
     def _movies(self) -> list[Movie]:
-        movies = []
-        for title, year, genres, description in DEMO_MOVIES:
-            movie, _ = Movie.objects.get_or_create(
-                title=title,
-                release_date=datetime.date(year, 1, 1),
-                defaults={"genre": genres, "description": description},
+        genres = genres_get_or_create(
+            name for _title, _year, names, _description in DEMO_MOVIES for name in names.split(", ")
+        )
+        movies, links = [], {}
+        for title, year, names, description in DEMO_MOVIES:
+            movie, created = Movie.objects.get_or_create(
+                title=title, release_date=datetime.date(year, 1, 1), defaults={"description": description}
             )
+            if created:
+                links[movie.pk] = [genres[name.casefold()] for name in names.split(", ")]
             movies.append(movie)
+        movie_genres_link(links)
         return movies
 
     def _users(self) -> list:
