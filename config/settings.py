@@ -242,6 +242,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# --- TMDB -----------------------------------------------------------------------------------
+TMDB_API_BASE_URL = env_str("TMDB_API_BASE_URL", "https://api.themoviedb.org/3")
+TMDB_API_TOKEN = env_str("TMDB_API_TOKEN", "")
+TMDB_API_KEY = env_str("TMDB_API_KEY", "")
+TMDB_IMAGE_BASE_URL = env_str("TMDB_IMAGE_BASE_URL", "https://image.tmdb.org/t/p/")
+TMDB_TIMEOUT = env_int("TMDB_TIMEOUT", 10)
+TMDB_RATE_LIMIT = env_int("TMDB_RATE_LIMIT", 40)
+TMDB_DOWNLOAD_POSTERS = env_bool("TMDB_DOWNLOAD_POSTERS", default=False)
+
 # --- Recommendations ------------------------------------------------------------------------
 RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 60)
 

@@ -7,6 +7,7 @@ class Genre(models.Model):
     name = models.CharField(max_length=50)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,6 +33,15 @@ class Movie(models.Model):
     budget = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
     revenue = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
+    # TMDB image paths ("/abc.jpg"); poster_url/backdrop_url are built from them and TMDB's configuration.
+    poster_path = models.CharField(max_length=200, blank=True)
+    backdrop_path = models.CharField(max_length=200, blank=True)
+    poster_file = models.FileField(upload_to="posters/", blank=True)
+    # Content features for similarity: keyword names, top-billed cast in billing order, directors.
+    keywords = models.JSONField(default=list, blank=True)
+    cast = models.JSONField(default=list, blank=True)
+    directors = models.JSONField(default=list, blank=True)
+    tmdb_synced_at = models.DateTimeField(null=True, blank=True)
     # Denormalised from reviews by reviews.services in the same transaction as each review write.
     avg_rating = models.FloatField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, editable=False)

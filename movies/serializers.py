@@ -115,9 +115,12 @@ class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
 
 class MovieDetailSerializer(MovieSerializer):
     rating_distribution = serializers.SerializerMethodField()
+    keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    cast = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Top-billed, in order.")
+    directors = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(MovieSerializer.Meta):
-        fields = [*MovieSerializer.Meta.fields, "rating_distribution"]
+        fields = [*MovieSerializer.Meta.fields, "keywords", "cast", "directors", "rating_distribution"]
 
     @extend_schema_field(
         {
