@@ -31,15 +31,16 @@ ENV PATH="/opt/venv/bin:${PATH}" \
     DJANGO_ENV=production \
     PORT=8000 \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/data/media
+    MEDIA_ROOT=/data/media \
+    RECOMMENDER_MODEL_DIR=/data/recommender
 
 # No installer in the runtime: the virtualenv is complete, and nothing is built or added later.
 RUN python -m pip uninstall --yes --quiet pip setuptools wheel \
  && groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin app \
- && mkdir -p /data/media \
- && chown app:app /data/media
+ && mkdir -p /data/media /data/recommender \
+ && chown app:app /data/media /data/recommender
 
 COPY --from=build /opt/venv /opt/venv
 

@@ -6,8 +6,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
+TMDB_DATASET ?= $(DATA_DIR)/tmdb-5000/movies.jsonl
 
-.PHONY: run install install-dev test lint format bench migrate packaging clean
+.PHONY: run install install-dev test lint format bench bench-tmdb bench-recs migrate packaging clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,15 @@ packaging: install-dev
 
 bench: install-dev
 	$(BIN)/python scripts/bench.py --dataset $(MOVIELENS) $(BENCH_ARGS)
+
+# Import the whole popular list of TMDB_DATASET from the local fake TMDB at 40 req/s (about 2 minutes).
+bench-tmdb: install-dev
+	$(BIN)/python scripts/bench_tmdb.py --dataset $(TMDB_DATASET) $(BENCH_TMDB_ARGS)
+
+# Recommender: build time and for-you / similar / by-genre under wrk, on MovieLens 100k and a synthetic
+# 20,000-movie, 1,000,000-review catalogue (about 10 minutes).
+bench-recs: install-dev
+	$(BIN)/python scripts/bench_recommendations.py --dataset $(MOVIELENS) $(BENCH_RECS_ARGS)
 
 clean:
 	rm -rf $(VENV) .coverage htmlcov .pytest_cache .ruff_cache bench-results

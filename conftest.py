@@ -3,6 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from recommendations.serving import forget_served_model
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
 
@@ -10,9 +11,17 @@ from tests.factories import MovieFactory, ReviewFactory, UserFactory
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Whole-response caching has its own tests (core/tests/test_response_cache.py); elsewhere every
+    # request exercises the real read path.
+    settings.RESPONSE_CACHE_SECONDS = 0
+    # Each test builds into its own directory, and no process-wide recommender model outlives a test.
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
+    settings.RECOMMENDER_VERSION_CHECK_SECONDS = 0
+    forget_served_model()
     cache.clear()
     yield
     cache.clear()
+    forget_served_model()
 
 
 @pytest.fixture

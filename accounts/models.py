@@ -9,6 +9,8 @@ class User(AbstractUser):
     email = models.EmailField("email address", blank=True)
     bio = models.TextField(blank=True, max_length=1000)
     avatar = models.ImageField(upload_to="avatars/", blank=True, validators=[validate_avatar])
+    # What a user with no reviews yet is recommended from (popular movies in these genres).
+    preferred_genres = models.ManyToManyField("movies.Genre", blank=True, related_name="preferred_by")
 
     class Meta:
         ordering = ["username"]

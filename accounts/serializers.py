@@ -5,7 +5,10 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.validators import validate_avatar, validate_username_not_reserved
+from core.filters import BIGINT_MAX
 from core.serializers import RejectUnknownFieldsMixin
+from movies.models import Genre
+from movies.serializers import GenreSummarySerializer
 
 User = get_user_model()
 
@@ -72,10 +75,38 @@ class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """The logged-in user's own account."""
 
     avatar = serializers.ImageField(required=False, allow_null=True, validators=[validate_avatar])
+    preferred_genres = GenreSummarySerializer(many=True, read_only=True)
+    preferred_genre_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        write_only=True,
+        required=False,
+        max_length=50,
+        help_text="Ids of the genres to recommend from before you have reviews; replaces the current set.",
+    )
+    preferred_genre_slugs = serializers.ListField(
+        child=serializers.SlugField(max_length=60),
+        write_only=True,
+        required=False,
+        max_length=50,
+        help_text="The same by slug, instead of preferred_genre_ids.",
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "bio", "avatar", "date_joined", "is_staff"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "bio",
+            "avatar",
+            "date_joined",
+            "is_staff",
+            "preferred_genres",
+            "preferred_genre_ids",
+            "preferred_genre_slugs",
+        ]
         read_only_fields = ["id", "date_joined", "is_staff"]
         extra_kwargs = {"email": {"required": False}, "username": {"min_length": USERNAME_MIN_LENGTH}}
 
@@ -87,6 +118,33 @@ class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError("An email address is required.")
         return _validate_unique_ci("email", value, self.instance)
+
+    def validate_preferred_genre_ids(self, ids: list[int]) -> list[Genre]:
+        return _genres_named_by("pk", ids)
+
+    def validate_preferred_genre_slugs(self, slugs: list[str]) -> list[Genre]:
+        return _genres_named_by("slug", slugs)
+
+    def validate(self, attrs: dict) -> dict:
+        by_id = attrs.pop("preferred_genre_ids", None)
+        by_slug = attrs.pop("preferred_genre_slugs", None)
+        if by_id is not None and by_slug is not None:
+            raise serializers.ValidationError(
+                {"preferred_genre_slugs": ["Send preferred_genre_ids or preferred_genre_slugs, not both."]}
+            )
+        if by_id is not None or by_slug is not None:
+            attrs["preferred_genres"] = by_id if by_id is not None else by_slug
+        return attrs
+
+
+def _genres_named_by(field: str, values: list) -> list[Genre]:
+    """The genres for ``values`` of ``field`` (pk or slug), or a validation error naming the unknown ones."""
+    wanted = list(dict.fromkeys(values))
+    found = {getattr(genre, field): genre for genre in Genre.objects.filter(**{f"{field}__in": wanted})}
+    unknown = [value for value in wanted if value not in found]
+    if unknown:
+        raise serializers.ValidationError(f"Unknown genres: {', '.join(map(str, unknown))}.")
+    return [found[value] for value in wanted]
 
 
 class PublicProfileSerializer(serializers.ModelSerializer):

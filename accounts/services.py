@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from recommendations.caching import bump_user_generations
 from reviews.services import user_reviews_delete
 
 User = get_user_model()
@@ -60,17 +61,24 @@ def _file_delete_on_commit(storage, name: str) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def user_update(*, user, **fields) -> User:
-    """Write only the given profile fields, so a concurrent password change is never overwritten."""
-    if not fields:
+def user_update(*, user, preferred_genres: list | None = None, **fields) -> User:
+    """Write only the given profile fields, so a concurrent password change is never overwritten.
+
+    ``preferred_genres`` replaces the genres a user without reviews is recommended from.
+    """
+    if not fields and preferred_genres is None:
         return user
     previous_avatar = user.avatar.name
     for name, value in fields.items():
         setattr(user, name, value)
     with transaction.atomic():
-        user.save(update_fields=list(fields))
+        if fields:
+            user.save(update_fields=list(fields))
         if previous_avatar != user.avatar.name:
             _file_delete_on_commit(user.avatar.storage, previous_avatar)
+        if preferred_genres is not None:
+            user.preferred_genres.set(preferred_genres)
+            transaction.on_commit(lambda: bump_user_generations([user.pk]))
     return user
 
 

@@ -150,6 +150,7 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "flixreview",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 
@@ -204,7 +205,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "600/minute"),
@@ -253,6 +254,30 @@ TMDB_DOWNLOAD_POSTERS = env_bool("TMDB_DOWNLOAD_POSTERS", default=False)
 
 # --- Recommendations ------------------------------------------------------------------------
 RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 60)
+# Public reads (movie, review and genre lists and details) are cached whole for this long, and
+# dropped at once by any write that changes them (0 turns the cache off).
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 60)
+
+
+def _env_positive_int(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1, got {value}")
+    return value
+
+
+# Where build_recommendations writes model artefacts (.npz). Every web worker and the builder must see it.
+RECOMMENDER_MODEL_DIR = Path(env_str("RECOMMENDER_MODEL_DIR", str(BASE_DIR / "var" / "recommender")))
+# EASE keeps a dense items x items matrix (8 I^2 bytes, O(I^3) to fit); above this many reviewed movies the
+# build switches to a sparse item kNN model instead.
+RECOMMENDER_EASE_MAX_ITEMS = _env_positive_int("RECOMMENDER_EASE_MAX_ITEMS", 10_000)
+RECOMMENDER_EASE_L2 = _env_float("RECOMMENDER_EASE_L2", 500.0)
+# Stored content neighbours per movie ("similar movies" and the content half of for-you).
+RECOMMENDER_NEIGHBOURS = _env_positive_int("RECOMMENDER_NEIGHBOURS", 50)
+# Seconds a web worker trusts the model it holds before checking whether a newer one is active.
+RECOMMENDER_VERSION_CHECK_SECONDS = _env_float("RECOMMENDER_VERSION_CHECK_SECONDS", 5.0)
+# A build that dies keeps the build lock at most this long.
+RECOMMENDER_BUILD_LOCK_SECONDS = _env_positive_int("RECOMMENDER_BUILD_LOCK_SECONDS", 3600)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -271,6 +296,17 @@ CELERY_BEAT_SCHEDULE = {
     "flush-expired-jwt-tokens": {
         "task": "core.tasks.flush_expired_tokens",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Refreshes every movie imported from TMDB; a no-op without TMDB credentials; never two at once (cache lock).
+    "sync-tmdb-movies": {
+        "task": "movies.tasks.sync_tmdb_movies",
+        "schedule": crontab(hour=4, minute=7),
+    },
+    # Rebuilds "similar movies" and the for-you model after the TMDB sync; a lock skips a run while another
+    # build is still going.
+    "build-recommendations": {
+        "task": "recommendations.tasks.build_recommendations",
+        "schedule": crontab(hour=5, minute=23),
     },
 }
 

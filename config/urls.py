@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.views import health, health_live, health_ready
 from movies.views import GenreViewSet, MovieViewSet
+from recommendations.views import SimilarMoviesView
 from reviews.views import ReviewViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -24,6 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/users/", include("accounts.urls")),
     path("api/recommendations/", include("recommendations.urls")),
+    # Before the router: its movie routes would otherwise answer 404 for this path.
+    path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),
     path("api/", include(router.urls)),
 ]
 

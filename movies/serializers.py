@@ -1,12 +1,13 @@
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from core.filters import BIGINT_MAX
+from core.representation import iso_date, iso_datetime
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Genre, Movie
-from movies.selectors import movie_rating_distribution
+from movies.selectors import genre_summaries_by_movie, movie_rating_distribution
 from movies.services import unique_genre_slug
 
 
@@ -14,6 +15,13 @@ class GenreSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Genre
         fields = ["id", "name", "slug"]
+
+    def to_representation(self, genre: Genre) -> dict:
+        return genre_summary(genre)
+
+
+def genre_summary(genre: Genre) -> dict:
+    return {"id": genre.pk, "name": genre.name, "slug": genre.slug}
 
 
 class GenreSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -49,6 +57,22 @@ class GenreSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         return super().create(validated_data)
 
 
+class MovieListSerializer(serializers.ListSerializer):
+    """Loads the genres of every movie in the list with one query before rendering them."""
+
+    def to_representation(self, data) -> list[dict]:
+        movies = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        summaries = genre_summaries_by_movie(movie.pk for movie in movies)
+        for movie in movies:
+            movie.genre_summaries = summaries.get(movie.pk, [])
+        return [self.child.to_representation(movie) for movie in movies]
+
+
+def _genres_of(movie: Movie) -> list[dict]:
+    summaries = getattr(movie, "genre_summaries", None)
+    return summaries if summaries is not None else [genre_summary(genre) for genre in movie.genres.all()]
+
+
 class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     genres = GenreSummarySerializer(many=True, read_only=True)
     genre_ids = serializers.ListField(
@@ -61,6 +85,7 @@ class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Movie
+        list_serializer_class = MovieListSerializer
         fields = [
             "id",
             "title",
@@ -87,6 +112,27 @@ class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         if not value.strip():
             raise serializers.ValidationError("Title cannot be blank.")
         return value.strip()
+
+    def to_representation(self, movie: Movie) -> dict:
+        return {
+            "id": movie.pk,
+            "title": movie.title,
+            "description": movie.description,
+            "release_date": iso_date(movie.release_date),
+            "runtime": movie.runtime,
+            "genres": _genres_of(movie),
+            "poster_url": movie.poster_url,
+            "backdrop_url": movie.backdrop_url,
+            "tmdb_id": movie.tmdb_id,
+            "imdb_id": movie.imdb_id,
+            "movielens_id": movie.movielens_id,
+            "budget": movie.budget,
+            "revenue": movie.revenue,
+            "avg_rating": float(movie.avg_rating),
+            "review_count": movie.review_count,
+            "created_at": iso_datetime(movie.created_at),
+            "updated_at": iso_datetime(movie.updated_at),
+        }
 
     def validate_genre_ids(self, ids: list[int]) -> list[int]:
         unique_ids = list(dict.fromkeys(ids))
@@ -122,6 +168,15 @@ class MovieDetailSerializer(MovieSerializer):
     class Meta(MovieSerializer.Meta):
         fields = [*MovieSerializer.Meta.fields, "keywords", "cast", "directors", "rating_distribution"]
 
+    def to_representation(self, movie: Movie) -> dict:
+        return {
+            **super().to_representation(movie),
+            "keywords": list(movie.keywords),
+            "cast": list(movie.cast),
+            "directors": list(movie.directors),
+            "rating_distribution": movie_rating_distribution(movie),
+        }
+
     @extend_schema_field(
         {
             "type": "object",
@@ -140,7 +195,19 @@ class MovieSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Movie
+        list_serializer_class = MovieListSerializer
         fields = ["id", "title", "release_date", "genres", "poster_url", "avg_rating", "review_count"]
+
+    def to_representation(self, movie: Movie) -> dict:
+        return {
+            "id": movie.pk,
+            "title": movie.title,
+            "release_date": iso_date(movie.release_date),
+            "genres": _genres_of(movie),
+            "poster_url": movie.poster_url,
+            "avg_rating": float(movie.avg_rating),
+            "review_count": movie.review_count,
+        }
 
 
 class PaginatedMoviesSerializer(serializers.Serializer):

@@ -7,10 +7,12 @@ from rest_framework.response import Response
 
 from core.filters import StrictOrderingFilter
 from core.permissions import IsAdminOrReadOnly
+from core.response_cache import cache_public_read
 from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
 from movies.models import Movie
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
+from movies.tmdb_views import TmdbActionsMixin
 from recommendations.caching import bump_generation
 from reviews.filters import REVIEW_ORDERING_FIELDS
 from reviews.serializers import ReviewSerializer
@@ -24,8 +26,8 @@ from reviews.serializers import ReviewSerializer
     partial_update=extend_schema(tags=["movies"]),
     destroy=extend_schema(tags=["movies"]),
 )
-class MovieViewSet(viewsets.ModelViewSet):
-    """The catalogue. Anyone reads; only admins write."""
+class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
+    """The catalogue. Anyone reads; only admins write (and search, import and sync from TMDB)."""
 
     queryset = selectors.movie_list()
     permission_classes = [IsAdminOrReadOnly]
@@ -33,6 +35,17 @@ class MovieViewSet(viewsets.ModelViewSet):
     ordering_fields = ["title", "release_date", "avg_rating", "review_count", "created_at"]
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.movie_list_rows() if self.action == "list" else super().get_queryset()
+
+    @cache_public_read
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @cache_public_read
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         # Filters and ordering shape lists; on a single movie they would only cost time.
@@ -66,6 +79,7 @@ class MovieViewSet(viewsets.ModelViewSet):
         ordering_fields=REVIEW_ORDERING_FIELDS,
         serializer_class=ReviewSerializer,
     )
+    @cache_public_read
     def reviews(self, request, pk=None):
         """This movie's reviews, newest first."""
         movie = get_object_or_404(Movie, pk=pk)
@@ -100,6 +114,11 @@ class GenreViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
+    @cache_public_read
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @cache_public_read
     def retrieve(self, request, *args, **kwargs):
         genre = self.get_object()
         movies = self.paginate_queryset(selectors.genre_movies(genre))

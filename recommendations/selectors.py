@@ -15,7 +15,7 @@ TOP_RATED_PRIOR_WEIGHT = 10
 
 
 def _movies():
-    return Movie.objects.prefetch_related("genres")
+    return Movie.objects.all()
 
 
 def _rows(movies, scores: dict[int, float] | None = None) -> list[dict]:

@@ -11,6 +11,10 @@ class RecommendedMovieSerializer(MovieSummarySerializer):
     class Meta(MovieSummarySerializer.Meta):
         fields = [*MovieSummarySerializer.Meta.fields, "score"]
 
+    def to_representation(self, movie) -> dict:
+        score = getattr(movie, "score", None)
+        return {**super().to_representation(movie), "score": float(score) if score is not None else None}
+
 
 class LimitQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=10)
@@ -25,3 +29,53 @@ class DashboardSerializer(serializers.Serializer):
     trending = RecommendedMovieSerializer(many=True)
     most_reviewed = RecommendedMovieSerializer(many=True)
     recent = RecommendedMovieSerializer(many=True)
+
+
+class PersonalRecommendationSerializer(RecommendedMovieSerializer):
+    reason = serializers.CharField(
+        read_only=True,
+        help_text='Why it is listed: "because you liked <titles>", "popular in <genre>" or "popular with everyone".',
+    )
+
+    class Meta(RecommendedMovieSerializer.Meta):
+        fields = [*RecommendedMovieSerializer.Meta.fields, "reason"]
+
+
+class TasteGenreSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    count = serializers.IntegerField(help_text="Your 4- and 5-star reviews of movies in this genre.")
+
+
+class TastePersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="Your 4- and 5-star reviews of their movies.")
+
+
+class TasteDecadeSerializer(serializers.Serializer):
+    decade = serializers.IntegerField(help_text="First year of the decade, e.g. 1990.")
+    count = serializers.IntegerField()
+    average_rating = serializers.FloatField()
+
+
+class TasteActivitySerializer(serializers.Serializer):
+    total_reviews = serializers.IntegerField()
+    last_review_at = serializers.DateTimeField(allow_null=True)
+    reviews_this_month = serializers.IntegerField(help_text="Since the first of the current month (UTC).")
+
+
+class TasteProfileSerializer(serializers.Serializer):
+    favourite_genres = TasteGenreSerializer(many=True)
+    favourite_directors = TastePersonSerializer(many=True)
+    favourite_actors = TastePersonSerializer(many=True)
+    average_rating_given = serializers.FloatField(allow_null=True)
+    community_average_rating = serializers.FloatField(allow_null=True, help_text="Mean of every review on the site.")
+    community_average_for_same_movies = serializers.FloatField(
+        allow_null=True, help_text="Mean rating, by everyone, of the movies you reviewed."
+    )
+    rating_distribution = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Your reviews per star, keyed '1' to '5'."
+    )
+    decades = TasteDecadeSerializer(many=True)
+    activity = TasteActivitySerializer()

@@ -10,4 +10,6 @@ urlpatterns = [
     path("most-reviewed/", views.MostReviewedView.as_view(), name="most-reviewed"),
     path("recent/", views.RecentView.as_view(), name="recent"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("for-you/", views.ForYouView.as_view(), name="for-you"),
+    path("by-genre/<slug:slug>/", views.GenreBestView.as_view(), name="by-genre"),
 ]

@@ -1,12 +1,17 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations import selectors
+from core.filters import BIGINT_MAX
+from recommendations import personal, selectors
 from recommendations.serializers import (
     DashboardSerializer,
     LimitQuerySerializer,
+    PersonalRecommendationSerializer,
     RecommendedMovieSerializer,
+    TasteProfileSerializer,
     TrendingQuerySerializer,
 )
 
@@ -66,3 +71,60 @@ class DashboardView(APIView):
                 "recent": selectors.recently_added(limit=limit),
             }
         )
+
+
+def _user_or_none(request):
+    return request.user if request.user.is_authenticated else None
+
+
+class ForYouView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[LimitQuerySerializer],
+        responses=PersonalRecommendationSerializer(many=True),
+        tags=["recommendations"],
+    )
+    def get(self, request):
+        """Movies picked for you from your reviews as they are now, each with the reason it is listed.
+
+        With no reviews yet: popular movies in your preferred genres, then popular movies overall.
+        """
+        return Response(personal.for_you(user=request.user, **_query(LimitQuerySerializer, request)))
+
+
+class SimilarMoviesView(APIView):
+    @extend_schema(parameters=[LimitQuerySerializer], responses=RecommendedMovieSerializer(many=True), tags=["movies"])
+    def get(self, request, movie_id: int):
+        """Movies most like this one by description, genres, keywords, cast and director; `score` is the
+        cosine similarity. Logged in, movies you reviewed are left out."""
+        limit = _query(LimitQuerySerializer, request)["limit"]
+        rows = None
+        if movie_id <= BIGINT_MAX:
+            rows = personal.similar_movies(movie_id=movie_id, user=_user_or_none(request), limit=limit)
+        if rows is None:
+            raise NotFound("No movie with this id.")
+        return Response(rows)
+
+
+class GenreBestView(APIView):
+    @extend_schema(
+        parameters=[LimitQuerySerializer], responses=RecommendedMovieSerializer(many=True), tags=["recommendations"]
+    )
+    def get(self, request, slug: str):
+        """The genre's best movies by damped mean rating; logged in, re-ranked by your collaborative scores and
+        without the movies you reviewed."""
+        rows = personal.genre_best(slug=slug, user=_user_or_none(request), **_query(LimitQuerySerializer, request))
+        if rows is None:
+            raise NotFound("No genre with this slug.")
+        return Response(rows)
+
+
+class TasteProfileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[LimitQuerySerializer], responses=TasteProfileSerializer, tags=["accounts"])
+    def get(self, request):
+        """What your reviews say about your taste; `limit` caps the favourite genres, directors and actors."""
+        profile = personal.taste_profile(user=request.user, **_query(LimitQuerySerializer, request))
+        return Response(TasteProfileSerializer(profile).data)

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
 from movies.models import Movie
-from recommendations.caching import bump_generation
+from recommendations.caching import bump_generation, bump_user_generations
 from reviews.models import Review
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
@@ -35,17 +35,21 @@ def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
         )
 
 
-def movie_reviews_changed(movie_ids: Iterable[int]) -> None:
-    """Call inside the transaction that changed reviews of these movies."""
+def movie_reviews_changed(movie_ids: Iterable[int], *, user_ids: Iterable[int] = ()) -> None:
+    """Call inside the transaction that changed reviews of these movies (written by these users)."""
     movie_aggregates_refresh(movie_ids)
     transaction.on_commit(bump_generation)
+    # Each author's next for-you list is computed from their reviews as they are now.
+    authors = list(user_ids)
+    if authors:
+        transaction.on_commit(lambda: bump_user_generations(authors))
 
 
 def review_create(*, user, movie: Movie, rating: int, body: str = "") -> Review:
     try:
         with transaction.atomic():
             review = Review.objects.create(user=user, movie=movie, rating=rating, body=body)
-            movie_reviews_changed([movie.pk])
+            movie_reviews_changed([movie.pk], user_ids=[user.pk])
     except IntegrityError:
         # Two concurrent posts can both pass the serializer's check; the constraint decides.
         if Review.objects.filter(user=user, movie=movie).exists():
@@ -61,15 +65,15 @@ def review_update(*, review: Review, rating: int | None = None, body: str | None
     if body is not None:
         review.body = body
     review.save(update_fields=["rating", "body", "updated_at"])
-    movie_reviews_changed([review.movie_id])
+    movie_reviews_changed([review.movie_id], user_ids=[review.user_id])
     return review
 
 
 @transaction.atomic
 def review_delete(*, review: Review) -> None:
-    movie_id = review.movie_id
+    movie_id, user_id = review.movie_id, review.user_id
     review.delete()
-    movie_reviews_changed([movie_id])
+    movie_reviews_changed([movie_id], user_ids=[user_id])
 
 
 @transaction.atomic
@@ -77,4 +81,4 @@ def user_reviews_delete(*, user) -> None:
     """Delete all of a user's reviews and correct the affected movies (used when an account goes)."""
     movie_ids = list(Review.objects.filter(user=user).values_list("movie_id", flat=True))
     Review.objects.filter(user=user).delete()
-    movie_reviews_changed(movie_ids)
+    movie_reviews_changed(movie_ids, user_ids=[user.pk])

@@ -2,9 +2,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 
-from reviews import services
+from core.response_cache import cache_public_read
+from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
-from reviews.models import Review
 from reviews.permissions import IsAuthorOrAdminCanDelete
 from reviews.serializers import ReviewCreateSerializer, ReviewSerializer, ReviewUpdateSerializer
 
@@ -18,13 +18,21 @@ from reviews.serializers import ReviewCreateSerializer, ReviewSerializer, Review
     destroy=extend_schema(tags=["reviews"]),
 )
 class ReviewViewSet(viewsets.ModelViewSet):
-    queryset = Review.objects.select_related("user", "movie")
+    queryset = selectors.review_list()
     serializer_class = ReviewSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsAuthorOrAdminCanDelete]
     filterset_class = ReviewFilter
     ordering_fields = REVIEW_ORDERING_FIELDS
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"
+
+    @cache_public_read
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @cache_public_read
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         serializer = ReviewCreateSerializer(data=request.data, context=self.get_serializer_context())

@@ -45,10 +45,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--output", default=str(ROOT / "bench-results"))
     parser.add_argument("--reuse-db", action="store_true", help="skip the fresh import and reuse the last database")
+    parser.add_argument(
+        "--response-cache-seconds",
+        type=int,
+        default=None,
+        help="RESPONSE_CACHE_SECONDS for the server (0 measures the uncached read path); default: the setting's",
+    )
     return parser.parse_args()
 
 
-def bench_env(db_path: Path) -> dict[str, str]:
+def bench_env(db_path: Path, response_cache_seconds: int | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         SQLITE_PATH=str(db_path),
@@ -59,6 +65,8 @@ def bench_env(db_path: Path) -> dict[str, str]:
         THROTTLE_ANON="100000000/second",
         THROTTLE_USER="100000000/second",
     )
+    if response_cache_seconds is not None:
+        env["RESPONSE_CACHE_SECONDS"] = str(response_cache_seconds)
     return env
 
 
@@ -109,7 +117,7 @@ def main() -> int:
     output_dir = Path(args.output)
     output_dir.mkdir(parents=True, exist_ok=True)
     db_path = output_dir / "bench.sqlite3"
-    env = bench_env(db_path)
+    env = bench_env(db_path, args.response_cache_seconds)
 
     import_seconds = None
     if not args.reuse_db:
@@ -161,6 +169,7 @@ def report(results: dict, import_seconds: float | None, args: argparse.Namespace
         "connections": args.connections,
         "duration_s": args.duration,
         "gunicorn_workers": args.workers,
+        "response_cache_seconds": args.response_cache_seconds,
         "import_seconds": import_seconds,
         "endpoints": results,
         "failures": failures,

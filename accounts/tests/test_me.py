@@ -10,7 +10,18 @@ User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
-OWN_FIELDS = {"id", "username", "email", "first_name", "last_name", "bio", "avatar", "date_joined", "is_staff"}
+OWN_FIELDS = {
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "bio",
+    "avatar",
+    "date_joined",
+    "is_staff",
+    "preferred_genres",
+}
 
 
 @pytest.mark.parametrize("method", ["get", "patch", "delete"])

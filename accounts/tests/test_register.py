@@ -38,6 +38,7 @@ def test_register_creates_user_and_returns_profile_and_working_tokens(api_client
         "avatar": None,
         "date_joined": body["user"]["date_joined"],
         "is_staff": False,
+        "preferred_genres": [],
     }
     assert created.check_password(STRONG_PASSWORD)
     assert created.password != STRONG_PASSWORD

@@ -61,9 +61,17 @@ def fit_content_model(documents: Sequence[str]) -> ContentModel:
 
     Raises ValueError when no document has a single usable token.
     """
-    vectorizer = TfidfVectorizer(stop_words="english", strip_accents="unicode")
+    vectorizer = _vectorizer()
     item_vectors = sp.csr_array(vectorizer.fit_transform(documents))
     return ContentModel(vectorizer=vectorizer, item_vectors=item_vectors)
+
+
+def restore_content_model(vocabulary: Sequence[str], idf: np.ndarray, item_vectors: sp.sparray) -> ContentModel:
+    """A fitted model rebuilt from what ``fit_content_model`` learned: its vocabulary (in column order), IDF
+    weights and item vectors. Transforms exactly as the original did."""
+    vectorizer = _vectorizer(vocabulary=list(vocabulary))
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+    return ContentModel(vectorizer=vectorizer, item_vectors=sp.csr_array(item_vectors))
 
 
 def content_neighbours(
@@ -85,6 +93,10 @@ def new_item_neighbours(model: ContentModel, document: str, *, k: int) -> tuple[
     vector = sp.csr_array(model.vectorizer.transform([document]))
     indices, similarities = cosine_neighbours_of(vector, model.item_vectors, k=k)
     return indices[0], similarities[0]
+
+
+def _vectorizer(vocabulary: list[str] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(stop_words="english", strip_accents="unicode", vocabulary=vocabulary)
 
 
 def _repeated_tokens(kind: str, names: Iterable[str], weight: int) -> list[str]:

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 from recommendations.engine.content import content_neighbours, fit_content_model
 from recommendations.engine.ease import DEFAULT_EASE_L2, ease_scores, ease_weights_from_gram, fit_ease, item_gram_matrix
+from recommendations.engine.hybrid import blend_scores, content_weights, liking_matrix
 from recommendations.engine.interactions import IdIndex, Ratings, index_ids, ratings_matrix
 from recommendations.engine.item_knn import fit_item_knn, item_knn_scores
 from recommendations.engine.metrics import RankingMetrics, ndcg_at_k, ranking_metrics
@@ -94,6 +95,9 @@ def model_fitters(*, ease_l2: float = DEFAULT_EASE_L2, with_content: bool = Fals
     }
     if with_content:
         fitters["content TF-IDF kNN"] = fit_content_scorer
+        fitters[f"hybrid as served (EASE l2={ease_l2:g} + content)"] = lambda training: fit_hybrid_scorer(
+            training, l2=ease_l2
+        )
     return fitters
 
 
@@ -150,12 +154,31 @@ def fit_ease_scorer(training: TrainingData, *, l2: float) -> UserScorer:
 
 def fit_content_scorer(training: TrainingData) -> UserScorer:
     """Scores an item by its content similarity to the user's items, like item kNN on TF-IDF vectors."""
+    similarity = _content_similarity(training)
+    return lambda users: item_knn_scores(similarity, training.binary[users])
+
+
+def fit_hybrid_scorer(training: TrainingData, *, l2: float) -> UserScorer:
+    """EASE blended with content similarity to the items a user liked, weighted by their number of reviews."""
+    weights = fit_ease(training.binary, l2=l2)
+    content_similarity = _content_similarity(training)
+    liked = liking_matrix(training.ratings)
+    review_counts = np.diff(training.binary.indptr)
+
+    def score(users: np.ndarray) -> np.ndarray:
+        collaborative = ease_scores(weights, training.binary[users])
+        content = item_knn_scores(content_similarity, liked[users])
+        return blend_scores(collaborative, content, content_weights(review_counts[users]))
+
+    return score
+
+
+def _content_similarity(training: TrainingData) -> sp.csr_array:
     if training.item_documents is None:
         raise ValueError("the content model needs item documents")
     model = fit_content_model(training.item_documents)
     indices, similarities = content_neighbours(model, k=CONTENT_NEIGHBOURS)
-    similarity = neighbours_to_matrix(indices, similarities, n_columns=len(training.items))
-    return lambda users: item_knn_scores(similarity, training.binary[users])
+    return neighbours_to_matrix(indices, similarities, n_columns=len(training.items))
 
 
 def _ease_scorer(weights: np.ndarray, interactions: sp.csr_array) -> UserScorer:

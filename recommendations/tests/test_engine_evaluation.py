@@ -58,9 +58,18 @@ def test_every_model_is_evaluated_and_ease_beats_popularity_on_clustered_tastes(
         evaluation_data(train, test, item_documents=documents), model_fitters(ease_l2=5.0, with_content=True), k=5
     )
     by_name = {result.name: result for result in results}
-    assert list(by_name) == ["popularity", "item kNN", "user kNN (plan sketch)", "EASE (l2=5)", "content TF-IDF kNN"]
+    hybrid = "hybrid as served (EASE l2=5 + content)"
+    assert list(by_name) == [
+        "popularity",
+        "item kNN",
+        "user kNN (plan sketch)",
+        "EASE (l2=5)",
+        "content TF-IDF kNN",
+        hybrid,
+    ]
     assert by_name["EASE (l2=5)"].metrics.precision > by_name["popularity"].metrics.precision + 0.1
     assert by_name["content TF-IDF kNN"].metrics.precision > by_name["popularity"].metrics.precision
+    assert by_name[hybrid].metrics.precision > by_name["popularity"].metrics.precision + 0.1
     for result in results:
         assert 0 < result.metrics.ndcg <= 1
         assert 0 < result.metrics.coverage <= 1

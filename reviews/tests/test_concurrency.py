@@ -121,9 +121,9 @@ def test_two_writers_that_both_inserted_before_locking_do_not_deadlock(monkeypat
     both_inserted = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
     original = services.movie_reviews_changed
 
-    def changed_after_both_inserted(movie_ids):
+    def changed_after_both_inserted(movie_ids, **kwargs):
         both_inserted.wait()
-        original(movie_ids)
+        original(movie_ids, **kwargs)
 
     monkeypatch.setattr(services, "movie_reviews_changed", changed_after_both_inserted)
 

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from movies.models import Movie
 from movies.tests.helpers import set_movie_fields
-from recommendations.caching import GENERATION_KEY, bump_generation, current_generation
+from recommendations.caching import GENERATION_KEY, bump_generation, current_generation, generations
 from reviews import services
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
@@ -199,22 +199,40 @@ def test_user_reviews_delete_for_user_without_reviews_changes_nothing(user, revi
 
 def test_writes_bump_the_recommendations_generation_only_on_commit(user, movie, django_capture_on_commit_callbacks):
     before = current_generation()
+    _, user_before = generations(user.pk)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         review = services.review_create(user=user, movie=movie, rating=4)
     assert current_generation() == before
-    assert callbacks == [bump_generation]
+    assert generations(user.pk)[1] == user_before
+    assert callbacks[0] == bump_generation and len(callbacks) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         services.review_update(review=review, rating=3)
     assert current_generation() == before + 1
+    assert generations(user.pk)[1] == user_before + 1
 
     with django_capture_on_commit_callbacks(execute=True):
         services.review_delete(review=review)
     assert current_generation() == before + 2
+    assert generations(user.pk)[1] == user_before + 2
 
 
-def test_bump_generation_starts_a_missing_counter_above_the_default():
-    cache.delete(GENERATION_KEY)
+def test_a_review_write_moves_only_its_authors_generation(user, other_user, movie, django_capture_on_commit_callbacks):
+    _, other_before = generations(other_user.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_create(user=user, movie=movie, rating=4)
+
+    assert generations(other_user.pk)[1] == other_before
+
+
+def test_a_lost_generation_counter_restarts_above_every_earlier_value():
+    before = current_generation()
     bump_generation()
-    assert current_generation() == 2
+    cache.delete(GENERATION_KEY)  # evicted, or the cache restarted
+
+    bump_generation()
+
+    # Entries cached under an earlier generation must never look current again.
+    assert current_generation() > before + 1

@@ -1,30 +1,12 @@
 """Import MovieLens 100k (GroupLens u.* files or the atomic .inter/.item/.user files). Safe to run again."""
 
-from functools import partial
-
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from tqdm import tqdm
+from django.core.management.base import BaseCommand, CommandError
 
 from movies import movielens
+from movies.management.progress import command_progress
 
 # Skipped rows listed one by one at verbosity 1; all of them at verbosity 2 or more.
 SKIPPED_SHOWN = 10
-
-
-class _ProgressStream:
-    """Lets tqdm draw on the command's stderr: no added newline, no error colouring."""
-
-    def __init__(self, wrapper: OutputWrapper) -> None:
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, style_func=lambda message: message, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
-
-    def isatty(self) -> bool:
-        return self._wrapper.isatty()
 
 
 class Command(BaseCommand):
@@ -48,8 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        # disable=None: no bar when stderr is not a terminal (cron, CI, call_command in tests).
-        progress = partial(tqdm, file=_ProgressStream(self.stderr), disable=None, leave=False, mininterval=0.5)
+        progress = command_progress(self)
         try:
             result = movielens.import_movielens(
                 options["path"], options["ratings"], progress=progress, batch_size=options["batch_size"]

@@ -1,0 +1,64 @@
+"""TMDB fixtures: settings pointing at a mocked or local fake TMDB, and clients that never really sleep."""
+
+import threading
+
+import pytest
+
+from movies import tmdb_import
+from tmdb.client import TmdbClient, TmdbConfig
+from tmdb.fake_server import DEFAULT_TOKEN, FakeTmdb, run_fake_tmdb
+from tmdb.tests.fixtures import small_catalogue
+
+TMDB_TOKEN = "tok-SECRET-test-3b8e"
+TMDB_BASE_URL = "https://api.themoviedb.org/3"
+
+
+class SleepRecorder:
+    """Stands in for time.sleep in TMDB clients: records how long each retry would have waited."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self.calls.append(seconds)
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> SleepRecorder:
+    """Every client that movies.tmdb_import builds gets a recording, non-sleeping sleep and tiny backoff."""
+    recorder = SleepRecorder()
+
+    def make_client() -> TmdbClient:
+        return TmdbClient(TmdbConfig.from_settings(max_retries=3, backoff_base=0.01), sleep=recorder)
+
+    monkeypatch.setattr(tmdb_import, "make_client", make_client)
+    return recorder
+
+
+@pytest.fixture
+def tmdb_settings(settings):
+    """TMDB configured (token, no rate limit, posters off) against api.themoviedb.org, for respx to intercept."""
+    settings.TMDB_API_BASE_URL = TMDB_BASE_URL
+    settings.TMDB_API_TOKEN = TMDB_TOKEN
+    settings.TMDB_API_KEY = ""
+    settings.TMDB_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
+    settings.TMDB_RATE_LIMIT = 0
+    settings.TMDB_TIMEOUT = 2
+    settings.TMDB_DOWNLOAD_POSTERS = False
+    return settings
+
+
+@pytest.fixture
+def fake_tmdb_app() -> FakeTmdb:
+    return FakeTmdb(small_catalogue())
+
+
+@pytest.fixture
+def fake_tmdb(fake_tmdb_app, tmdb_settings, sleeps) -> FakeTmdb:
+    """The fake TMDB served on 127.0.0.1, with the settings pointing at it; yields the app to script and count."""
+    with run_fake_tmdb(fake_tmdb_app) as base_url:
+        tmdb_settings.TMDB_API_BASE_URL = base_url
+        tmdb_settings.TMDB_API_TOKEN = DEFAULT_TOKEN
+        yield fake_tmdb_app

@@ -1,0 +1,125 @@
+"""One offline evaluation run on a MovieLens-style dataset on disk, and its report as text.
+
+Shared by ``scripts/evaluate_offline.py`` and ``manage.py evaluate_recommender``: both read the dataset files
+directly (never the application database), split them, tune EASE's L2 on a validation split carved from train
+unless it is given, fit every model on the train split only and score the test split.
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from recommendations.engine.content import movie_document
+from recommendations.engine.evaluation import (
+    EaseTuning,
+    ModelEvaluation,
+    evaluate_models,
+    evaluation_data,
+    model_fitters,
+    splitter_for,
+    tune_ease_l2,
+)
+from recommendations.engine.interactions import load_movielens_items, load_movielens_ratings
+
+RATINGS_FILE_NAMES = ("ml-100k.inter", "u.data")
+
+
+@dataclass(frozen=True)
+class OfflineReport:
+    ratings_path: Path
+    protocol: str
+    seed: int
+    k: int
+    n_ratings: int
+    n_train: int
+    n_test: int
+    n_evaluated_users: int
+    n_items: int
+    tuning: EaseTuning | None
+    results: list[ModelEvaluation]
+    seconds: float
+
+
+def ratings_file(dataset: Path) -> Path:
+    """``dataset`` itself when it is a file, else the ratings file inside that directory."""
+    if dataset.is_file():
+        return dataset
+    for name in RATINGS_FILE_NAMES:
+        if (dataset / name).is_file():
+            return dataset / name
+    inter_files = sorted(dataset.glob("*.inter"))
+    if inter_files:
+        return inter_files[0]
+    raise FileNotFoundError(f"no ratings file ({', '.join(RATINGS_FILE_NAMES)} or *.inter) in {dataset}")
+
+
+def item_documents(ratings_path: Path) -> dict[int, str] | None:
+    """Content documents from the ``.item`` file next to an ``.inter`` file, when there is one."""
+    items_path = ratings_path.with_suffix(".item")
+    if ratings_path.suffix != ".inter" or not items_path.is_file():
+        return None
+    return {
+        item_id: movie_document(title=title, genres=genres)
+        for item_id, (title, _year, genres) in load_movielens_items(items_path).items()
+    }
+
+
+def run_offline_evaluation(
+    dataset: Path, *, protocol: str, k: int, seed: int, ease_l2: float | None = None
+) -> OfflineReport:
+    started = time.perf_counter()
+    path = ratings_file(dataset)
+    ratings = load_movielens_ratings(path)
+    split = splitter_for(protocol, seed=seed)
+    train, test = split(ratings)
+
+    tuning = tune_ease_l2(train, split, k=k) if ease_l2 is None else None
+    documents = item_documents(path)
+    data = evaluation_data(train, test, item_documents=documents)
+    fitters = model_fitters(ease_l2=tuning.l2 if tuning else ease_l2, with_content=documents is not None)
+    results = evaluate_models(data, fitters, k=k)
+    return OfflineReport(
+        ratings_path=path,
+        protocol=protocol,
+        seed=seed,
+        k=k,
+        n_ratings=len(ratings),
+        n_train=len(train),
+        n_test=len(test),
+        n_evaluated_users=len(data.evaluated_users),
+        n_items=len(data.training.items),
+        tuning=tuning,
+        results=results,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def report_lines(report: OfflineReport) -> list[str]:
+    k = report.k
+    lines = []
+    if report.tuning is not None:
+        grid = ", ".join(f"{l2:g}: {ndcg:.4f}" for l2, ndcg in report.tuning.validation_ndcg.items())
+        lines.append(f"EASE l2 = {report.tuning.l2:g}, best validation NDCG@{k} over {{{grid}}}")
+    split_name = f"random split (seed {report.seed})" if report.protocol == "random" else "temporal split"
+    lines.append(
+        f"{report.ratings_path.name}: {report.n_ratings:,} ratings; {split_name}: {report.n_train:,} train, "
+        f"{report.n_test:,} test; {report.n_evaluated_users:,} users evaluated over {report.n_items:,} items"
+    )
+    lines.extend(_table(report.results, k=k))
+    n_items = report.n_items
+    lines.append(f"EASE weights: {n_items:,} x {n_items:,} float64 = {n_items * n_items * 8 / 1e6:.1f} MB")
+    lines.append(f"total {report.seconds:.1f} s")
+    return lines
+
+
+def _table(results: list[ModelEvaluation], *, k: int) -> list[str]:
+    name_width = max(len(result.name) for result in results)
+    headers = [f"precision@{k}", f"recall@{k}", f"NDCG@{k}", f"MAP@{k}", "coverage", "fit s", "recommend s"]
+    lines = [f"{'model':<{name_width}}  " + "  ".join(f"{header:>12}" for header in headers)]
+    for result in results:
+        metrics = result.metrics
+        values = [metrics.precision, metrics.recall, metrics.ndcg, metrics.map, metrics.coverage]
+        seconds = [result.fit_seconds, result.recommend_seconds]
+        cells = [f"{value:>12.4f}" for value in values] + [f"{value:>12.3f}" for value in seconds]
+        lines.append(f"{result.name:<{name_width}}  " + "  ".join(cells))
+    return lines
