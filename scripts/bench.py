@@ -8,14 +8,14 @@ targets (every endpoint >= 25% of /health/'s req/s, p99 <= 50 ms, import < 20 s)
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from loadtest import run_wrk, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -74,40 +74,6 @@ def manage(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
     return time.perf_counter() - started
-
-
-def wait_until_up(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer {url} within {timeout}s")
-
-
-def _latency_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def run_wrk(url: str, args: argparse.Namespace, duration: int) -> dict:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    requests_per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = _latency_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
-    total = int(re.search(r"(\d+) requests in", output).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "requests_per_second": requests_per_second,
-        "p99_ms": p99,
-        "requests": total,
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "socket_errors": errors.group(1) if errors else "",
-    }
 
 
 def main() -> int:

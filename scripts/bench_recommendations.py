@@ -20,8 +20,9 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from loadtest import run_wrk, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -173,40 +174,6 @@ def lua_script(path: Path, fixture: dict, endpoint: str) -> Path:
     return path
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer {url} within {timeout}s")
-
-
-def _latency_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def run_wrk(url: str, script: Path | None, args: argparse.Namespace, duration: int) -> dict:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
-    if script is not None:
-        command += ["-s", str(script)]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": _latency_ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)),
-        "p99_ms": _latency_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "socket_errors": errors.group(1) if errors else "",
-    }
-
-
 def worker_memory_mb(master_pid: int) -> list[dict]:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     workers = []
@@ -231,8 +198,8 @@ def serve_and_load(name: str, prepared: dict, args: argparse.Namespace, workdir:
         wait_until_up(base + "/health/")
         results["memory_before"] = worker_memory_mb(server.pid)
         # The ceiling of this machine and server for a request that does almost nothing (one DB round trip).
-        run_wrk(base + "/health/", None, args, duration=2)
-        results["health"] = run_wrk(base + "/health/", None, args, duration=args.duration)
+        run_wrk(base + "/health/", args, duration=2)
+        results["health"] = run_wrk(base + "/health/", args, duration=args.duration)
         health = results["health"]
         print(
             f"[{name}, cache {cache_seconds:>2d} s] /health/  {health['requests_per_second']:8.1f} req/s   "
@@ -241,8 +208,8 @@ def serve_and_load(name: str, prepared: dict, args: argparse.Namespace, workdir:
         )
         for endpoint in ENDPOINTS:
             script = lua_script(workdir / f"{name}-{endpoint}.lua", prepared["fixture"], endpoint)
-            run_wrk(base, script, args, duration=2)  # warm up: model loaded, connections, caches
-            row = run_wrk(base, script, args, duration=args.duration)
+            run_wrk(base, args, duration=2, script=script)  # warm up: model loaded, connections, caches
+            row = run_wrk(base, args, duration=args.duration, script=script)
             results[endpoint] = row
             print(
                 f"[{name}, cache {cache_seconds:>2d} s] {endpoint:9s} {row['requests_per_second']:8.1f} req/s   "
