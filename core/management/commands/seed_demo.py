@@ -95,7 +95,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {len(movies)} movies, {len(users)} users, {created_reviews} new reviews."
             )
         )
-        self.stdout.write(f"Admin login: {username} / {password}  (http://127.0.0.1:8000/admin/)")
+        self.stdout.write(f"Admin login: {username} / {password}  (the admin site is at /admin/)")
         self.stdout.write(f"Demo users: {', '.join(DEMO_USERNAMES)} with password {DEMO_USER_PASSWORD}")
 
     def _movies(self) -> list[Movie]:
