@@ -1,7 +1,7 @@
 """Whole-response caching for public reads, keyed by the catalogue generation.
 
 Every write that can change a public read (reviews, movies, genres, imports) bumps the generation
-in `recommendations.caching` on commit, so a cached page is never served after the data behind it
+in `core.caching` on commit, so a cached page is never served after the data behind it
 changed. With Redis the generation is shared by every process; with the local-memory cache each
 process has its own, so another process may serve a page up to RESPONSE_CACHE_SECONDS old: run
 several processes with REDIS_URL set.
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.response import Response
 
-from recommendations.caching import current_generation
+from core.caching import current_generation
 
 
 def _response_key(request) -> str:

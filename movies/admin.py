@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from core.caching import bump_generation
 from movies.models import Genre, Movie
-from recommendations.caching import bump_generation
 
 
 class CatalogueCacheAdminMixin:

@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import is_password_usable, make_password
 from django.db import transaction
 
+from core.caching import bump_generation
 from movies.models import Movie
 from movies.services import genres_get_or_create, movie_genres_link
-from recommendations.caching import bump_generation
 from reviews.models import MAX_RATING, MIN_RATING, Review
 from reviews.services import movie_aggregates_refresh
 

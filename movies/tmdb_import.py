@@ -43,9 +43,9 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from core.caching import bump_generation
 from movies.models import Genre, Movie
 from movies.services import GENRE_NAME_MAX_LENGTH, unique_genre_slug
-from recommendations.caching import bump_generation
 from tmdb.client import USER_AGENT, TmdbClient, clamp_page
 from tmdb.errors import TmdbAuthError, TmdbError, TmdbNotConfigured, TmdbUnavailable
 from tmdb.types import Genre as TmdbGenre

@@ -5,6 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.caching import bump_generation
 from core.filters import StrictOrderingFilter
 from core.permissions import IsAdminOrReadOnly
 from core.response_cache import cache_public_read
@@ -13,7 +14,6 @@ from movies.filters import GenreFilter, MovieFilter
 from movies.models import Movie
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
 from movies.tmdb_views import TmdbActionsMixin
-from recommendations.caching import bump_generation
 from reviews.filters import REVIEW_ORDERING_FIELDS
 from reviews.serializers import ReviewSerializer
 

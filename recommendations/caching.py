@@ -1,34 +1,16 @@
-"""Versioned cache keys: a write bumps one generation number instead of deleting keys one by one."""
+"""Recommendation caches: keyed by the catalogue generation and, for personal lists, the user's own."""
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-GENERATION_KEY = "recommendations:generation"
+from core.caching import GENERATION_KEY, bump, current_generation, generation_of
 
 
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
-
-
-def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-
-
-def cached(name: str, params: dict, compute: Callable[[], Any]) -> Any:
-    """Return compute()'s result, cached for RECOMMENDATIONS_CACHE_SECONDS in this generation."""
-    suffix = ":".join(f"{key}={params[key]}" for key in sorted(params))
-    key = f"recommendations:{current_generation()}:{name}:{suffix}"
+def cached_value(key: str, compute: Callable[[], Any]) -> Any:
+    """compute()'s result under ``key`` (already versioned by the caller) for RECOMMENDATIONS_CACHE_SECONDS."""
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -36,14 +18,14 @@ def cached(name: str, params: dict, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def cached(name: str, params: dict, compute: Callable[[], Any]) -> Any:
+    """Return compute()'s result, cached for RECOMMENDATIONS_CACHE_SECONDS in this generation."""
+    suffix = ":".join(f"{key}={params[key]}" for key in sorted(params))
+    return cached_value(f"recommendations:{current_generation()}:{name}:{suffix}", compute)
+
+
 def _user_generation_key(user_id: int) -> str:
     return f"recommendations:user:{user_id}:generation"
-
-
-def _fresh_generation() -> int:
-    # Microseconds since the epoch: if a counter is evicted, it restarts above any value it had before (bumps,
-    # each a cache round trip, are slower than the clock), so an old cached entry never looks current again.
-    return time.time_ns() // 1_000
 
 
 def generations(user_id: int | None) -> tuple[int, int | None]:
@@ -59,23 +41,10 @@ def generations(user_id: int | None) -> tuple[int, int | None]:
     generation = found.get(GENERATION_KEY) or current_generation()
     user_generation = found.get(user_key)
     if user_generation is None:
-        cache.add(user_key, _fresh_generation(), timeout=None)
-        user_generation = cache.get(user_key, 0)
+        user_generation = generation_of(user_key)
     return generation, user_generation
 
 
 def bump_user_generations(user_ids: Iterable[int]) -> None:
     for user_id in set(user_ids):
-        try:
-            cache.incr(_user_generation_key(user_id))
-        except ValueError:
-            cache.add(_user_generation_key(user_id), _fresh_generation(), timeout=None)
-
-
-def cached_value(key: str, compute: Callable[[], Any]) -> Any:
-    """compute()'s result under ``key`` (already versioned by the caller) for RECOMMENDATIONS_CACHE_SECONDS."""
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.RECOMMENDATIONS_CACHE_SECONDS)
-    return value
+        bump(_user_generation_key(user_id))

@@ -17,10 +17,11 @@ from django.core.cache import cache
 from django.db.models import ExpressionWrapper, F, FloatField, Value
 from django.utils import timezone
 
+from core.caching import current_generation
 from movies.models import Genre, Movie
 from movies.serializers import MovieSummarySerializer
 from recommendations.builders import DOCUMENT_CAST
-from recommendations.caching import cached_value, current_generation, generations
+from recommendations.caching import cached_value, generations
 from recommendations.models import SimilarMovie
 from recommendations.selectors import TOP_RATED_PRIOR_WEIGHT, _global_mean_rating
 from recommendations.serving import Pick, UserHistory, collaborative_scores_for, personal_picks, served_model

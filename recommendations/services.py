@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from core.caching import bump_generation
 from movies.models import Movie
 from recommendations import artefacts, builders
 from recommendations.bulk import insert_rows
-from recommendations.caching import bump_generation
 from recommendations.engine.content import ContentModel, new_item_neighbours
 from recommendations.engine.ranking import NO_ITEM
 from recommendations.models import ModelVersion, RecommenderState, SimilarMovie

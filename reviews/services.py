@@ -7,8 +7,9 @@ from django.db.models import Avg, Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
+from core.caching import bump_generation
 from movies.models import Movie
-from recommendations.caching import bump_generation, bump_user_generations
+from recommendations.caching import bump_user_generations
 from reviews.models import Review
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."

@@ -1,7 +1,7 @@
 import pytest
 
+from core.caching import current_generation
 from movies.models import Movie
-from recommendations.caching import current_generation
 from tests.factories import MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from core.caching import current_generation
 from movies import movielens
 from movies.models import Genre, Movie
-from recommendations.caching import current_generation
 from reviews.models import Review
 from tests.factories import UserFactory
 

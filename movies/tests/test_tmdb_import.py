@@ -8,10 +8,10 @@ import respx
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from core.caching import current_generation
 from movies import tmdb_import
 from movies.models import Genre, Movie
 from movies.tests.conftest import TMDB_BASE_URL, TMDB_TOKEN
-from recommendations.caching import current_generation
 from tests.factories import GenreFactory, MovieFactory
 from tmdb.errors import TmdbNotFound
 from tmdb.tests.fixtures import ALIEN, ERROR_404, FIGHT_CLUB, OBSCURE

@@ -2,9 +2,9 @@ import pytest
 from django.db import transaction
 
 from conftest import authenticated_client
+from core.caching import current_generation
 from movies.models import Movie
 from movies.tests.helpers import ids
-from recommendations.caching import current_generation
 from recommendations.tests.helpers import add_reviews
 from reviews import services
 from tests.factories import MovieFactory, UserFactory

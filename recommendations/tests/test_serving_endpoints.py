@@ -4,10 +4,10 @@ import pytest
 from django.core.cache import cache
 
 from conftest import authenticated_client
+from core.caching import bump_generation
 from movies.models import Movie
 from movies.tests.helpers import assert_error
 from recommendations import personal
-from recommendations.caching import bump_generation
 from recommendations.personal import NOT_BUILT_NOTE, POPULAR_WITH_EVERYONE
 from recommendations.serving import served_model
 from recommendations.tests.serving_helpers import build, bulk_reviews, bulk_users, ids, make_world

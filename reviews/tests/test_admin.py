@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations.caching import current_generation
+from core.caching import current_generation
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 

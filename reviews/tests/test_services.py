@@ -5,9 +5,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
+from core.caching import GENERATION_KEY, bump_generation, current_generation
 from movies.models import Movie
 from movies.tests.helpers import set_movie_fields
-from recommendations.caching import GENERATION_KEY, bump_generation, current_generation, generations
+from recommendations.caching import generations
 from reviews import services
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from core.caching import bump_generation
 from movies.models import Movie
 from movies.services import genres_get_or_create, movie_genres_link
-from recommendations.caching import bump_generation
 from reviews.models import Review
 from reviews.services import movie_aggregates_refresh
 

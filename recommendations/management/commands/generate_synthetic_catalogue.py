@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core.caching import bump_generation
 from movies.models import Movie
 from movies.services import genres_get_or_create, movie_genres_link
 from recommendations.bulk import insert_rows
-from recommendations.caching import bump_generation
 from reviews.models import Review
 
 USERNAME_PREFIX = "syn_"
