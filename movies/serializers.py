@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from core.filters import BIGINT_MAX
+from core.prepared import PreparedQuery
 from core.representation import iso_date, iso_datetime
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Genre, Movie
@@ -199,15 +200,41 @@ class MovieSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "title", "release_date", "genres", "poster_url", "avg_rating", "review_count"]
 
     def to_representation(self, movie: Movie) -> dict:
-        return {
-            "id": movie.pk,
-            "title": movie.title,
-            "release_date": iso_date(movie.release_date),
-            "genres": _genres_of(movie),
-            "poster_url": movie.poster_url,
-            "avg_rating": float(movie.avg_rating),
-            "review_count": movie.review_count,
-        }
+        return movie_summary([getattr(movie, column) for column in MOVIE_SUMMARY_COLUMNS], genres=_genres_of(movie))
+
+
+# The columns a MovieSummarySerializer row is made of, in movie_summary's order.
+MOVIE_SUMMARY_COLUMNS = ("pk", "title", "release_date", "poster_url", "avg_rating", "review_count")
+
+
+def movie_summary(columns, *, genres: list[dict]) -> dict:
+    """A MovieSummarySerializer row from MOVIE_SUMMARY_COLUMNS' values (model attributes or a values_list row)."""
+    pk, title, release_date, poster_url, avg_rating, review_count = columns
+    return {
+        "id": pk,
+        "title": title,
+        "release_date": iso_date(release_date),
+        "genres": genres,
+        "poster_url": poster_url,
+        "avg_rating": float(avg_rating),
+        "review_count": review_count,
+    }
+
+
+def movie_summaries_by_id(movie_ids: list[int]) -> dict[int, dict]:
+    """{movie id: MovieSummarySerializer row} for the movies that exist, from two column queries (no model
+    instances)."""
+    if not movie_ids:
+        return {}
+    genres = genre_summaries_by_movie(movie_ids)
+    rows = _summary_rows.rows(movie_ids=list(movie_ids))
+    return {row[0]: movie_summary(row, genres=genres.get(row[0], [])) for row in rows}
+
+
+_summary_rows = PreparedQuery(
+    lambda movie_ids: Movie.objects.filter(pk__in=movie_ids).order_by().values_list(*MOVIE_SUMMARY_COLUMNS),
+    movie_ids=[-7_301_400],
+)
 
 
 class PaginatedMoviesSerializer(serializers.Serializer):

@@ -1,9 +1,15 @@
 """Reads behind for-you, similar movies, best of a genre and the taste profile.
 
 Each is a lookup against what the offline build left (the in-memory model, the SimilarMovie rows) plus the
-user's reviews as they are now, cached under keys that carry the cache generation (any review or catalogue
-write), the model version and, for personal lists, the user's own generation (their review writes and preferred
-genres) — so a user's new review shows in their very next response.
+user's reviews as they are now, under keys that carry the cache generation (any review or catalogue write), the
+model version and, for personal lists, the user's own generation (their review writes and preferred genres) — so
+a user's new review shows in their very next response.
+
+Two layers, by how widely a value is reused:
+- catalogue data every list embeds (movie rows, neighbour lists, genre rankings) and each user's reviews stay in
+  the worker's own memory (core.caching.local_memo): no round trip, no unpickling;
+- finished lists (for-you, a user's best of a genre, the taste profile) go to the shared cache for
+  RECOMMENDATIONS_CACHE_SECONDS, so every worker can serve them.
 """
 
 from collections import Counter
@@ -12,19 +18,19 @@ from dataclasses import dataclass
 from datetime import UTC
 
 import numpy as np
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import ExpressionWrapper, F, FloatField, Value
 from django.utils import timezone
 
-from core.caching import current_generation
+from core.caching import current_generation, local_memo
+from core.prepared import PreparedQuery
 from movies.models import Genre, Movie
-from movies.serializers import MovieSummarySerializer
+from movies.serializers import movie_summaries_by_id
 from recommendations.builders import DOCUMENT_CAST
 from recommendations.caching import cached_value, generations
 from recommendations.models import SimilarMovie
 from recommendations.selectors import TOP_RATED_PRIOR_WEIGHT, _global_mean_rating
-from recommendations.serving import Pick, UserHistory, collaborative_scores_for, personal_picks, served_model
+from recommendations.serving import Pick, UserHistory, collaborative_scores_of, personal_picks, served_model
 from reviews.models import MAX_RATING, MIN_RATING, Review
 
 POPULAR_WITH_EVERYONE = "popular with everyone"
@@ -36,8 +42,6 @@ GENRE_PERSONAL_WEIGHT = 0.5
 HIGH_RATING = 4
 CATALOGUE_MEAN_SECONDS = 3600
 POPULARITY_ORDER = ("-review_count", "-avg_rating", "pk")
-# What MovieSummarySerializer shows: the big text and JSON columns are not loaded.
-SUMMARY_FIELDS = ("pk", "title", "release_date", "poster_url", "avg_rating", "review_count")
 
 
 @dataclass(frozen=True)
@@ -49,36 +53,44 @@ class Entry:
     reason: str
 
 
+# Read for nearly every personal request; compiled once (core.prepared).
+_history_rows = PreparedQuery(
+    lambda user_id: Review.objects.filter(user_id=user_id).order_by("movie_id").values_list("movie_id", "rating"),
+    user_id=-7_301_240,
+)
+
+
 def user_history(user_id: int) -> UserHistory:
-    reviews = Review.objects.filter(user_id=user_id).order_by("movie_id")
-    return UserHistory.from_rows(list(reviews.values_list("movie_id", "rating")))
+    return UserHistory.from_rows(_history_rows.rows(user_id=user_id))
 
 
 def cached_user_history(user_id: int, generation: int, user_generation: int) -> UserHistory:
-    """The user's reviews, shared by their for-you, similar and by-genre requests until one of them changes."""
+    """The user's reviews, shared by their for-you, similar and by-genre requests until one of them changes.
+
+    Kept in the worker's memory: it is read on nearly every personal request, and the user's generation (which
+    every review write of theirs moves) is in the key.
+    """
     key = f"recommendations:{generation}:history:{user_id}:{user_generation}"
-    return cached_value(key, lambda: user_history(user_id))
+    return local_memo.get_or_compute(key, lambda: user_history(user_id))
 
 
 def movie_summaries(movie_ids: Iterable[int], generation: int | None = None) -> dict[int, dict]:
-    """{movie id: MovieSummarySerializer row} for the movies that exist, each cached for this cache generation.
+    """{movie id: MovieSummarySerializer row} for the movies that exist, each kept for this cache generation.
 
-    Every list here embeds the same movie summaries; caching them one by one lets a list computed for one user
-    reuse what another user's list loaded. Missing ones cost two queries (the movies, their genres).
+    Every list here embeds the same movie summaries; keeping them one by one in the worker's memory lets a list
+    computed for one user reuse what another user's list loaded. Missing ones cost two queries (the movies,
+    their genres).
     """
     ids = list(dict.fromkeys(movie_ids))
     if not ids:
         return {}
     generation = current_generation() if generation is None else generation
     keys = {f"recommendations:{generation}:movie:{movie_id}": movie_id for movie_id in ids}
-    found = {keys[key]: row for key, row in cache.get_many(list(keys)).items()}
+    found = {keys[key]: row for key, row in local_memo.get_many(keys).items()}
     missing = [movie_id for movie_id in ids if movie_id not in found]
     if missing:
-        movies = list(Movie.objects.filter(pk__in=missing).only(*SUMMARY_FIELDS))
-        fresh = {row["id"]: row for row in MovieSummarySerializer(movies, many=True).data}
-        timeout = settings.RECOMMENDATIONS_CACHE_SECONDS
-        if timeout:
-            cache.set_many({f"recommendations:{generation}:movie:{key}": row for key, row in fresh.items()}, timeout)
+        fresh = movie_summaries_by_id(missing)
+        local_memo.set_many({f"recommendations:{generation}:movie:{key}": row for key, row in fresh.items()})
         found.update(fresh)
     return found
 
@@ -170,7 +182,7 @@ def similar_movies(*, movie_id: int, user, limit: int) -> list[dict] | None:
     user_id = user.pk if user is not None else None
     generation, user_generation = generations(user_id)
     version = model.version_id if model else 0
-    neighbours = cached_value(
+    neighbours = local_memo.get_or_compute(
         f"recommendations:{generation}:similar:{version}:{movie_id}", lambda: _neighbour_pairs(movie_id, version)
     )
     if not neighbours["found"]:
@@ -183,9 +195,19 @@ def similar_movies(*, movie_id: int, user, limit: int) -> list[dict] | None:
     return _scored_rows(pairs, movie_summaries((movie_id for movie_id, _ in pairs), generation))
 
 
+_neighbour_rows = PreparedQuery(
+    lambda version_id, movie_id: (
+        SimilarMovie.objects.filter(version_id=version_id, movie_id=movie_id)
+        .order_by("rank")
+        .values_list("neighbour_id", "score")
+    ),
+    version_id=-7_301_241,
+    movie_id=-7_301_242,
+)
+
+
 def _neighbour_pairs(movie_id: int, version: int) -> dict:
-    rows = SimilarMovie.objects.filter(version_id=version, movie_id=movie_id).order_by("rank")
-    pairs = list(rows.values_list("neighbour_id", "score"))
+    pairs = [tuple(row) for row in _neighbour_rows.rows(version_id=version, movie_id=movie_id)]
     return {"found": bool(pairs) or Movie.objects.filter(pk=movie_id).exists(), "pairs": pairs}
 
 
@@ -197,11 +219,14 @@ def genre_best(*, slug: str, user, limit: int) -> list[dict] | None:
 
     None when there is no genre with that slug.
     """
-    genre = Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    if genre is None:
-        return None
     user_id = user.pk if user is not None else None
     generation, user_generation = generations(user_id)
+    genre = local_memo.get_or_compute(
+        f"recommendations:{generation}:genre-slug:{slug}",
+        lambda: Genre.objects.filter(slug=slug).values_list("pk", flat=True).first(),
+    )
+    if genre is None:
+        return None
     if user_id is None:
         ranked = _genre_pool(genre, GENRE_POOL, generation)[:limit]
     else:
@@ -225,7 +250,7 @@ def _genre_pool(genre_id: int, size: int, generation: int) -> list[tuple[int, fl
         movies = Movie.objects.filter(genres=genre_id).annotate(damped=damped).order_by("-damped", *POPULARITY_ORDER)
         return [(movie_id, float(score)) for movie_id, score in movies.values_list("pk", "damped")[:size]]
 
-    return cached_value(f"recommendations:{generation}:genre-pool:{genre_id}:{size}", compute)
+    return local_memo.get_or_compute(f"recommendations:{generation}:genre-pool:{genre_id}:{size}", compute)
 
 
 def _genre_for_user(genre_id: int, history: UserHistory, model, limit: int, generation: int) -> list[tuple[int, float]]:
@@ -238,7 +263,7 @@ def _genre_for_user(genre_id: int, history: UserHistory, model, limit: int, gene
         return pool[:limit]
     ids = np.array([movie_id for movie_id, _ in pool], dtype=np.int64)
     damped = np.array([score for _, score in pool])
-    collaborative = collaborative_scores_for(model, history)(ids)
+    collaborative = collaborative_scores_of(model, history, ids)
     peak = collaborative.max()
     personal = np.clip(collaborative / peak, 0, None) if peak > 0 else np.zeros(len(ids))
     quality = (damped - MIN_RATING) / (MAX_RATING - MIN_RATING)

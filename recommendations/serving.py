@@ -13,7 +13,7 @@ neighbour rows; a review written a second ago counts.
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from django.core.cache import cache
 from recommendations import artefacts
 from recommendations.artefacts import EASE, ITEM_KNN, ServedModel
 from recommendations.engine.hybrid import blend_scores, content_weights, liking_weights, row_scale
-from recommendations.engine.ranking import NO_ITEM, recommend_top_k
+from recommendations.engine.ranking import NO_ITEM, recommend_top_k, top_k_per_row
 from recommendations.models import ModelVersion, RecommenderState
 
 logger = logging.getLogger(__name__)
@@ -212,13 +212,9 @@ def _candidates(blended: np.ndarray) -> np.ndarray:
     return np.where(blended > 0, blended, -np.inf)
 
 
-def personal_picks(model: ServedModel, history: UserHistory, *, limit: int) -> list[Pick]:
-    """The user's top ``limit`` unreviewed movies by blended score, each with its reason; may be fewer."""
-    return personal_picks_batch(model, [history], limit=limit)[0]
-
-
 def personal_picks_batch(model: ServedModel, histories: Sequence[UserHistory], *, limit: int) -> list[list[Pick]]:
-    """personal_picks for many users, scored as one matrix and ranked by the engine's recommend_top_k."""
+    """personal_picks for many users, scored as one matrix and ranked by the engine's recommend_top_k (the
+    offline path: `recommend --all-users`)."""
     batch = _batch(model, histories)
     if batch.seen.nnz == 0:
         return [[] for _ in histories]
@@ -228,18 +224,105 @@ def personal_picks_batch(model: ServedModel, histories: Sequence[UserHistory], *
     picks = []
     for row in range(len(histories)):
         chosen = top[row][top[row] != NO_ITEM]
-        reasons = _reasons(model, batch, row, chosen, peaks=(peaks[0][row], peaks[1][row]))
-        picks.append(
-            [
-                Pick(int(model.movie_ids[item]), float(blended[row, item]), because, liked)
-                for item, (because, liked) in zip(chosen, reasons, strict=True)
-            ]
-        )
+        user = _Reviewed(batch.positions[row], batch.ratings[row], float(batch.content_weights[row]))
+        picks.append(_picks(model, user, chosen, blended[row], peaks=(peaks[0][row], peaks[1][row])))
     return picks
 
 
+# --- One user, as a request needs it ------------------------------------------------------------------------------
+# The same arithmetic as the batch path on plain numpy arrays: building scipy matrices for a single row costs more
+# than the scoring itself, and a request must not pay that.
+
+
+@dataclass(frozen=True)
+class _Reviewed:
+    """A user's reviewed movies that the model knows: their index positions, ratings, and the content share."""
+
+    positions: np.ndarray
+    ratings: np.ndarray
+    content_weight: float
+
+
+def _reviewed(model: ServedModel, history: UserHistory) -> _Reviewed:
+    found, known = _positions(model, history.movie_ids)
+    weight = float(content_weights(np.array([len(history)]))[0])
+    return _Reviewed(found[known], history.ratings[known], weight)
+
+
+def _csr_rows(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored entries of ``rows`` of a CSR matrix as (index into ``rows``, column, value) arrays."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    ends = np.cumsum(lengths)
+    entries = np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+    return np.repeat(np.arange(len(rows)), lengths), matrix.indices[entries], matrix.data[entries]
+
+
+def _csr_block(matrix: sp.csr_array, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """matrix[rows][:, columns] as a dense array (``columns`` distinct)."""
+    owner, found, values = _csr_rows(matrix, rows)
+    slot = np.full(matrix.shape[1], -1)
+    slot[columns] = np.arange(len(columns))
+    wanted = slot[found] >= 0
+    block = np.zeros((len(rows), len(columns)))
+    block[owner[wanted], slot[found[wanted]]] = values[wanted]
+    return block
+
+
+def _user_collaborative(model: ServedModel, user: _Reviewed) -> np.ndarray:
+    """x_u B over the model's whole movie index (0 for movies nobody reviewed)."""
+    scores = np.zeros(len(model.movie_ids))
+    rows = model.collaborative_index[user.positions]
+    rows = rows[rows >= 0]
+    if not len(rows):
+        return scores
+    if model.collaborative == EASE:
+        scores[model.collaborative_positions] = model.ease_weights[rows].sum(axis=0, dtype=np.float64)
+    elif model.collaborative == ITEM_KNN:
+        _, columns, values = _csr_rows(model.knn_weights, rows)
+        scores[model.collaborative_positions] = np.bincount(
+            columns, weights=values, minlength=len(model.collaborative_positions)
+        )
+    return scores
+
+
+def _user_content(model: ServedModel, user: _Reviewed) -> np.ndarray:
+    """The user's liked movies' neighbour rows, each weighted by how much they liked it."""
+    owner, columns, values = _csr_rows(model.content_similarity, user.positions)
+    weights = liking_weights(user.ratings)[owner] * values
+    return np.bincount(columns, weights=weights, minlength=len(model.movie_ids))
+
+
+def personal_picks(model: ServedModel, history: UserHistory, *, limit: int) -> list[Pick]:
+    """The user's top ``limit`` unreviewed movies by blended score, each with its reason; may be fewer.
+
+    Exactly personal_picks_batch for one user (a test holds them together).
+    """
+    user = _reviewed(model, history)
+    if not len(user.positions):
+        return []
+    collaborative, content = _user_collaborative(model, user), _user_content(model, user)
+    blended = blend_scores(collaborative[None], content[None], np.array([user.content_weight]))[0]
+    candidates = _candidates(blended)
+    candidates[user.positions] = -np.inf
+    best, scores = top_k_per_row(candidates[None], limit)
+    chosen = best[0][~np.isneginf(scores[0])]
+    peaks = (row_scale(collaborative[None])[0], row_scale(content[None])[0])
+    return _picks(model, user, chosen, blended, peaks=peaks)
+
+
+def _picks(
+    model: ServedModel, user: _Reviewed, items: np.ndarray, blended: np.ndarray, *, peaks: tuple[float, float]
+) -> list[Pick]:
+    reasons = _reasons(model, user, items, peaks=peaks)
+    return [
+        Pick(int(model.movie_ids[item]), float(blended[item]), because, liked)
+        for item, (because, liked) in zip(items, reasons, strict=True)
+    ]
+
+
 def _reasons(
-    model: ServedModel, batch: _Batch, row: int, items: np.ndarray, *, peaks: tuple[float, float]
+    model: ServedModel, user: _Reviewed, items: np.ndarray, *, peaks: tuple[float, float]
 ) -> list[tuple[tuple[int, ...], bool]]:
     """Per item, "because you liked ..." naming the user's highest-rated movies among those that did most for
     its score.
@@ -249,9 +332,8 @@ def _reasons(
     """
     if len(items) == 0:
         return []
-    positions, ratings = batch.positions[row], batch.ratings[row]
-    weight = batch.content_weights[row]
-    content = model.content_similarity[positions][:, items].toarray() * liking_weights(ratings)[:, None]
+    positions, ratings, weight = user.positions, user.ratings, user.content_weight
+    content = _csr_block(model.content_similarity, positions, items) * liking_weights(ratings)[:, None]
     collaborative = np.zeros_like(content)
     user_rows, item_columns = model.collaborative_index[positions], model.collaborative_index[items]
     mine, theirs = np.flatnonzero(user_rows >= 0), np.flatnonzero(item_columns >= 0)
@@ -259,31 +341,53 @@ def _reasons(
         collaborative[np.ix_(mine, theirs)] = _collaborative_weights(model, user_rows[mine], item_columns[theirs])
     # Each reviewed movie's part, scaled and blended exactly as the scores were (blend_scores).
     share = collaborative if weight == 0 else (1 - weight) * collaborative / peaks[0] + weight * content / peaks[1]
-    reasons = []
-    for column in range(len(items)):
-        helped = np.flatnonzero(share[:, column] > 0)
-        most = helped[np.argsort(-share[helped, column], kind="stable")][:REASON_CANDIDATES]
-        best = most[np.lexsort((-share[most, column], -ratings[most]))][:REASON_TITLES]
-        because = tuple(int(model.movie_ids[positions[i]]) for i in best)
-        reasons.append((because, bool(len(best)) and bool(ratings[best].min() >= LIKED_RATING)))
-    return reasons
+    return _most_helpful(share, positions, ratings, model.movie_ids)
+
+
+def _most_helpful(
+    share: np.ndarray, positions: np.ndarray, ratings: np.ndarray, movie_ids: np.ndarray
+) -> list[tuple[tuple[int, ...], bool]]:
+    """Per column of ``share`` (reviewed movies x items): among the REASON_CANDIDATES reviewed movies with the
+    largest positive part, the REASON_TITLES rated highest (then by part), and whether the user liked them all."""
+    columns = np.arange(share.shape[1])
+    candidates = np.argsort(-share, axis=0, kind="stable")[:REASON_CANDIDATES]
+    parts = share[candidates, columns]
+    helped = parts > 0
+    earlier = np.broadcast_to(np.arange(len(candidates))[:, None], candidates.shape)
+    # Primary key last: movies that helped first, then by rating, then by part, then as ranked by part.
+    order = np.lexsort((earlier, -parts, -ratings[candidates], ~helped), axis=0)[:REASON_TITLES]
+    chosen = candidates[order, columns]
+    chosen_helped = helped[order, columns]
+    named = movie_ids[positions[chosen]].T.tolist()
+    named_helped = chosen_helped.T.tolist()
+    # Liked: every named movie got LIKED_RATING or more (movies that did not help count as liked here).
+    liked = (np.where(chosen_helped, ratings[chosen], np.inf) >= LIKED_RATING).all(axis=0) & chosen_helped.any(axis=0)
+    return [
+        (tuple(movie for movie, used in zip(row, used_flags, strict=True) if used), bool(is_liked))
+        for row, used_flags, is_liked in zip(named, named_helped, liked.tolist(), strict=True)
+    ]
 
 
 def _collaborative_weights(model: ServedModel, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     if model.collaborative == EASE:
-        return model.ease_weights[np.ix_(rows, columns)]
-    return model.knn_weights[rows][:, columns].toarray()
+        if len(columns) * 16 < model.ease_weights.shape[1]:
+            return model.ease_weights[np.ix_(rows, columns)]
+        return model.ease_weights[rows][:, columns]  # for many columns, two gathers beat np.ix_ several times
+    return _csr_block(model.knn_weights, rows, columns)
 
 
-def collaborative_scores_for(model: ServedModel, history: UserHistory) -> Callable[[np.ndarray], np.ndarray]:
-    """A lookup of the user's collaborative score of any movie ids (0 for movies the model does not know)."""
-    batch = _batch(model, [history])
-    scores = collaborative_scores(model, batch.seen)[0] if batch.seen.nnz else np.zeros(len(model.movie_ids))
+def collaborative_scores_of(model: ServedModel, history: UserHistory, movie_ids: np.ndarray) -> np.ndarray:
+    """The user's collaborative score (x_u B) of each of ``movie_ids``, 0 for movies the model does not know.
 
-    def lookup(movie_ids: np.ndarray) -> np.ndarray:
-        found, known = _positions(model, movie_ids)
-        result = np.zeros(len(movie_ids))
-        result[known] = scores[found[known]]
-        return result
-
-    return lookup
+    Only the weights between the user's movies and these are read, not the whole row of every reviewed movie.
+    """
+    rows = model.collaborative_index[_reviewed(model, history).positions]
+    rows = rows[rows >= 0]
+    found, known = _positions(model, movie_ids)
+    columns = np.full(len(movie_ids), -1)
+    columns[known] = model.collaborative_index[found[known]]
+    scored = np.flatnonzero(columns >= 0)
+    scores = np.zeros(len(movie_ids))
+    if len(rows) and len(scored):
+        scores[scored] = _collaborative_weights(model, rows, columns[scored]).sum(axis=0, dtype=np.float64)
+    return scores

@@ -1,3 +1,5 @@
+from functools import cache
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -17,9 +19,18 @@ from recommendations.serializers import (
 
 
 def _query(serializer_class, request) -> dict:
+    defaults = _defaults(serializer_class)
+    if not defaults.keys() & request.query_params.keys():
+        # Most requests give none of the parameters: skip building and running a serializer.
+        return dict(defaults)
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+@cache
+def _defaults(serializer_class) -> dict:
+    return {name: field.default for name, field in serializer_class().fields.items()}
 
 
 class TopRatedView(APIView):

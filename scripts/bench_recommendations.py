@@ -97,7 +97,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--worker-threads", type=int, default=1, help="threads per worker; above 1 gunicorn uses gthread (keep-alive)"
     )
-    parser.add_argument("--tokens", type=int, default=300, help="distinct users the load logs in as")
+    parser.add_argument("--tokens", type=int, default=1000, help="distinct users the load logs in as")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--output", default=str(ROOT / "bench-results" / "recommendations"))
     parser.add_argument("--reuse-db", action="store_true", help="reuse the last databases and models")

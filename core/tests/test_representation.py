@@ -104,3 +104,17 @@ def test_recommended_and_summary_rows_match_drf(full_movie):
     full_movie.score = 4.25
     serializer = RecommendedMovieSerializer(full_movie)
     assert as_json(serializer.data) == drf_generic(serializer, full_movie)
+
+
+def test_summaries_built_from_columns_are_the_serializers_rows(full_movie, django_assert_num_queries):
+    from movies.serializers import MovieSummarySerializer, movie_summaries_by_id
+
+    bare = MovieFactory(release_date=None, genres=[])
+
+    with django_assert_num_queries(2):
+        rows = movie_summaries_by_id([full_movie.pk, bare.pk, 10**9])
+
+    assert set(rows) == {full_movie.pk, bare.pk}
+    for movie in (full_movie, bare):
+        serializer = MovieSummarySerializer(movie)
+        assert rows[movie.pk] == serializer.data == drf_generic(serializer, movie)

@@ -217,6 +217,9 @@ def test_development_defaults_need_no_services():
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
     assert values["LOG_FORMAT"] == "plain"
+    # Opening the SQLite file per request cost more than most requests; its connection is kept like any other.
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
 
 
 # --- Sentry ---------------------------------------------------------------------------------

@@ -35,3 +35,15 @@ def test_query_count_is_fixed_whatever_the_limit(
 
     with django_assert_num_queries(0):
         assert api_client.get(f"{BASE}/{endpoint}/", {"limit": limit}).json() == body
+
+
+@pytest.mark.parametrize("query", [{}, {"unrelated": "x"}])
+def test_without_a_limit_lists_hold_ten(api_client, thirty_reviewed_movies, query):
+    response = api_client.get(f"{BASE}/top-rated/", query)
+    assert response.status_code == 200
+    assert len(response.json()) == 10
+
+
+def test_a_limit_given_is_still_validated(api_client, thirty_reviewed_movies):
+    assert api_client.get(f"{BASE}/top-rated/", {"limit": "abc"}).status_code == 400
+    assert api_client.get(f"{BASE}/most-reviewed/", {"limit": 3, "unrelated": "x"}).json().__len__() == 3
