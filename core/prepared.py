@@ -48,11 +48,13 @@ class PreparedQuery:
             for name, sample in self.placeholders.items()
         }
 
-    def _compiled(self, lengths: dict[str, int]) -> _Compiled:
+    def _compiled(self, values: dict[str, Any]) -> _Compiled:
+        """The compiled form for these values' list lengths, on this thread's connection."""
         # Per thread, as connections are: a compiler and its converters belong to one connection.
         connection = connections[self.using]
         if getattr(self._local, "connection", None) is not connection:
             self._local.connection, self._local.compiled = connection, {}
+        lengths = {name: len(values[name]) for name, sample in self.placeholders.items() if isinstance(sample, list)}
         shape = tuple(sorted(lengths.items()))
         if shape not in self._local.compiled:
             self._local.compiled[shape] = self._compile(self._samples(lengths))
@@ -85,8 +87,7 @@ class PreparedQuery:
 
     def rows(self, **values: Any) -> list[list]:
         """The query's rows for ``values``, as lists of converted column values."""
-        lengths = {name: len(values[name]) for name, sample in self.placeholders.items() if isinstance(sample, list)}
-        compiled = self._compiled(lengths)
+        compiled = self._compiled(values)
         params = [
             constant if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
             for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
@@ -103,8 +104,7 @@ class PreparedQuery:
         rows = self.rows(**values)
         if not rows:
             return None
-        lengths = {name: len(values[name]) for name, sample in self.placeholders.items() if isinstance(sample, list)}
-        return model.from_db(self.using, list(self._compiled(lengths).columns), rows[0])
+        return model.from_db(self.using, list(self._compiled(values).columns), rows[0])
 
 
 def _key(value: Any) -> tuple[type, Any]:

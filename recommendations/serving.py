@@ -269,11 +269,16 @@ def _csr_block(matrix: sp.csr_array, rows: np.ndarray, columns: np.ndarray) -> n
     return block
 
 
+def _collaborative_rows(model: ServedModel, user: _Reviewed) -> np.ndarray:
+    """The collaborative model's rows of the user's reviewed movies (movies nobody else reviewed have none)."""
+    rows = model.collaborative_index[user.positions]
+    return rows[rows >= 0]
+
+
 def _user_collaborative(model: ServedModel, user: _Reviewed) -> np.ndarray:
     """x_u B over the model's whole movie index (0 for movies nobody reviewed)."""
     scores = np.zeros(len(model.movie_ids))
-    rows = model.collaborative_index[user.positions]
-    rows = rows[rows >= 0]
+    rows = _collaborative_rows(model, user)
     if not len(rows):
         return scores
     if model.collaborative == EASE:
@@ -381,8 +386,7 @@ def collaborative_scores_of(model: ServedModel, history: UserHistory, movie_ids:
 
     Only the weights between the user's movies and these are read, not the whole row of every reviewed movie.
     """
-    rows = model.collaborative_index[_reviewed(model, history).positions]
-    rows = rows[rows >= 0]
+    rows = _collaborative_rows(model, _reviewed(model, history))
     found, known = _positions(model, movie_ids)
     columns = np.full(len(movie_ids), -1)
     columns[known] = model.collaborative_index[found[known]]

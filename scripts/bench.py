@@ -7,7 +7,6 @@ targets (every endpoint >= 25% of /health/'s req/s, p99 <= 50 ms, import < 20 s)
 
 import argparse
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from loadtest import run_wrk, wait_until_up
+from loadtest import run_wrk, server_env, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -55,16 +54,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_env(db_path: Path, response_cache_seconds: int | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        SQLITE_PATH=str(db_path),
-        DEBUG="false",
-        DJANGO_ENV="development",
-        LOG_LEVEL="ERROR",
-        # The load comes from one address; per-client throttles would turn it into 429s.
-        THROTTLE_ANON="100000000/second",
-        THROTTLE_USER="100000000/second",
-    )
+    env = server_env(SQLITE_PATH=str(db_path))
     if response_cache_seconds is not None:
         env["RESPONSE_CACHE_SECONDS"] = str(response_cache_seconds)
     return env

@@ -13,7 +13,6 @@ targets: p99 <= 20 ms, build <= 5 s on MovieLens 100k.
 
 import argparse
 import json
-import os
 import re
 import shutil
 import signal
@@ -22,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from loadtest import run_wrk, wait_until_up
+from loadtest import run_wrk, server_env, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -105,20 +104,12 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_env(workdir: Path, name: str, cache_seconds: int = 60) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
+    return server_env(
         SQLITE_PATH=str(workdir / f"{name}.sqlite3"),
         RECOMMENDER_MODEL_DIR=str(workdir / f"{name}-models"),
         RECOMMENDATIONS_CACHE_SECONDS=str(cache_seconds),
-        DEBUG="false",
-        DJANGO_ENV="development",
-        LOG_LEVEL="ERROR",
         JWT_ACCESS_MINUTES="240",
-        # The load comes from one address and a few hundred users; throttles would turn it into 429s.
-        THROTTLE_ANON="100000000/second",
-        THROTTLE_USER="100000000/second",
     )
-    return env
 
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> tuple[float, str]:

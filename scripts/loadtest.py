@@ -1,11 +1,27 @@
 """Shared pieces of the load benchmarks: wait for a server, drive it with wrk, parse wrk's report."""
 
 import argparse
+import os
 import re
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+
+def server_env(**settings: str) -> dict[str, str]:
+    """This environment for a benchmark server on the embedded defaults (SQLite, local cache), plus ``settings``."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DEBUG="false",
+        DJANGO_ENV="development",
+        LOG_LEVEL="ERROR",
+        # The load comes from one address and a few users; per-client throttles would turn it into 429s.
+        THROTTLE_ANON="100000000/second",
+        THROTTLE_USER="100000000/second",
+        **settings,
+    )
+    return env
 
 
 def wait_until_up(url: str, timeout: float = 60) -> None:

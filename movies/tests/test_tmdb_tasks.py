@@ -1,17 +1,10 @@
 """TMDB Celery tasks: eager runs in-process, concurrent imports on PostgreSQL, and a real worker on Redis."""
 
 import os
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-import uuid
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from celery import Celery
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -19,12 +12,12 @@ from django.db import connection
 from config.celery import app
 from movies import tasks, tmdb_import
 from movies.models import Genre, Movie
+from tests.celery_worker import running_worker, worker_redis_url_or_skip
 from tests.factories import MovieFactory
 from tmdb.errors import TmdbUnavailable
 from tmdb.fake_server import DEFAULT_TOKEN, FakeTmdb, Fault, run_fake_tmdb
 from tmdb.tests.fixtures import numbered_movies
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 WORKER_REDIS_DB = 14  # a database of its own: the suite flushes the cache database; core's worker test uses 15
 
 
@@ -154,20 +147,6 @@ def test_the_same_new_movie_imported_twice_at_once_is_created_once(fake_tmdb):
 # --- a real worker ----------------------------------------------------------------------------------------------
 
 
-def _worker_redis_url_or_skip() -> str:
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL is not set")
-    url = urlsplit(url)._replace(path=f"/{WORKER_REDIS_DB}").geturl()
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis at REDIS_URL is unreachable: {exc}")
-    return url
-
-
 def _test_database_url() -> str:
     """DATABASE_URL, pointed at the database this test run uses (pytest-django's test_<name>)."""
     database = settings.DATABASES["default"]
@@ -181,69 +160,24 @@ def _test_database_url() -> str:
     connection.vendor != "postgresql", reason="the worker process needs a database it shares with the test"
 )
 def test_a_real_worker_imports_each_movie_exactly_once(tmdb_settings):
-    redis_url = _worker_redis_url_or_skip()
-    queue = f"flix-tmdb-test-{uuid.uuid4().hex[:12]}"
+    redis_url = worker_redis_url_or_skip(WORKER_REDIS_DB)
     app_ = FakeTmdb(numbered_movies(12))
     app_.inject("/movie/3", Fault.too_many_requests(retry_after=0))  # retried by the client, at once
-    with run_fake_tmdb(app_) as base_url, tempfile.TemporaryFile(mode="w+") as output:
+    with run_fake_tmdb(app_) as base_url:
         env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DJANGO_ENV", "CELERY_RESULT_BACKEND", "SENTRY_DSN", "PYTEST_XDIST_WORKER"}
+            "DATABASE_URL": _test_database_url(),
+            "TMDB_API_BASE_URL": base_url,
+            "TMDB_API_TOKEN": DEFAULT_TOKEN,
+            "TMDB_RATE_LIMIT": "0",
         }
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DATABASE_URL=_test_database_url(),
-            CELERY_BROKER_URL=redis_url,
-            REDIS_URL=redis_url,
-            CACHE_KEY_PREFIX=queue,
-            TMDB_API_BASE_URL=base_url,
-            TMDB_API_TOKEN=DEFAULT_TOKEN,
-            TMDB_RATE_LIMIT="0",
-        )
-        command = [
-            *(sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads", "--concurrency", "4"),
-            *("--queues", queue, "--hostname", f"{queue}@%h", "--without-gossip", "--without-mingle"),
-            *("--without-heartbeat", "--loglevel", "INFO"),
-        ]
-        worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
-        client = Celery("flixreview-tmdb-test-client", broker=redis_url, backend=redis_url, set_as_current=False)
-        sent = []
-
-        def wait_for(results, seconds=60):
-            deadline = time.monotonic() + seconds
-            while not all(result.ready() for result in results):
-                if worker.poll() is not None or time.monotonic() > deadline:
-                    output.seek(0)
-                    pytest.fail(f"worker exited or timed out ({worker.returncode}):\n{output.read()[-4000:]}")
-                time.sleep(0.05)
-            return [result.get(timeout=5, disable_sync_subtasks=False) for result in results]
-
-        try:
-            imports = [client.send_task(tasks.import_tmdb_movie.name, args=(n,), queue=queue) for n in range(1, 13)]
-            sent += imports
-            assert {r["status"] for r in wait_for(imports)} == {"created"}
+        pool = ["--pool", "threads", "--concurrency", "4"]
+        with running_worker(redis_url, prefix="flix-tmdb-test", env=env, pool=pool) as worker:
+            imports = [worker.send(tasks.import_tmdb_movie.name, n) for n in range(1, 13)]
+            assert {r["status"] for r in worker.wait_for(imports)} == {"created"}
 
             # Two syncs at once: the first holds the lock (its first movie is slow), the second steps aside.
             app_.inject("/movie/1", Fault.slow(0.5))
-            syncs = [client.send_task(tasks.sync_tmdb_movies.name, queue=queue) for _ in range(2)]
-            sent += syncs
-            results = wait_for(syncs)
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=5)
-            for result in sent:
-                result.forget()
-            client.close()
-            import redis
-
-            redis.Redis.from_url(redis_url).delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
+            results = worker.wait_for([worker.send(tasks.sync_tmdb_movies.name) for _ in range(2)])
 
     statuses = sorted(result["status"] for result in results)
     assert statuses == ["done", "skipped"], results

@@ -6,7 +6,8 @@ import pytest
 from recommendations.personal import user_history
 from recommendations.serving import (
     UserHistory,
-    _collaborative_weights,
+    _batch,
+    collaborative_scores,
     collaborative_scores_of,
     personal_picks,
     personal_picks_batch,
@@ -71,15 +72,14 @@ def test_collaborative_scores_of_some_movies_are_those_of_the_full_row(scored):
     wanted = np.array([movie.pk for movie in catalogue[::3]] + [10**9], dtype=np.int64)  # the last is unknown
     for person in people[:10]:
         history = user_history(person.pk)
-        rows = model.collaborative_index[np.searchsorted(model.movie_ids, history.movie_ids)]
-        columns = model.collaborative_index[np.searchsorted(model.movie_ids, wanted[:-1])]
-        full = _collaborative_weights(model, rows[rows >= 0], columns[columns >= 0]).sum(axis=0)
+        # The batch path's x_u B (a sparse-by-dense product over the whole index), read at the wanted movies.
+        full = collaborative_scores(model, _batch(model, [history]).seen)[0]
+        positions = np.searchsorted(model.movie_ids, wanted[:-1])
 
         scores = collaborative_scores_of(model, history, wanted)
 
         assert scores[-1] == 0
-        known = np.flatnonzero(columns >= 0)
-        assert np.allclose(scores[known], full, rtol=1e-6)
+        assert np.allclose(scores[:-1], full[positions], rtol=1e-6)
 
 
 def test_a_user_without_reviews_the_model_knows_gets_no_picks(scored):
