@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "catalogue:generation"
 
@@ -45,6 +46,12 @@ def current_generation() -> int:
 
 def bump_generation() -> None:
     bump(GENERATION_KEY)
+
+
+def catalogue_changed() -> None:
+    """Call inside the transaction of any write that changes what reads show: once it commits, every value
+    cached under the current generation stops being served."""
+    transaction.on_commit(bump_generation)
 
 
 class LocalMemo:
