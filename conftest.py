@@ -3,7 +3,6 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from core.caching import local_memo
 from recommendations.serving import forget_served_model
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
@@ -20,10 +19,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.RECOMMENDER_VERSION_CHECK_SECONDS = 0
     forget_served_model()
     cache.clear()
-    local_memo.clear()
     yield
     cache.clear()
-    local_memo.clear()
     forget_served_model()
 
 

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from recommendations.caching import bump_user_generations
+from core.caching import catalogue_changed
 from reviews.services import user_reviews_delete
 
 User = get_user_model()
@@ -78,7 +78,7 @@ def user_update(*, user, preferred_genres: list | None = None, **fields) -> User
             _file_delete_on_commit(user.avatar.storage, previous_avatar)
         if preferred_genres is not None:
             user.preferred_genres.set(preferred_genres)
-            transaction.on_commit(lambda: bump_user_generations([user.pk]))
+            catalogue_changed()  # their for-you list is drawn from these genres
     return user
 
 

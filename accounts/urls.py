@@ -1,7 +1,6 @@
 from django.urls import path
 
 from accounts import views
-from recommendations.views import TasteProfileView
 
 app_name = "accounts"
 
@@ -12,7 +11,5 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
-    # Before the catch-all below ("profile" is a reserved username, so no user can shadow it).
-    path("profile/taste-profile/", TasteProfileView.as_view(), name="taste-profile"),
     path("<str:username>/", views.PublicProfileView.as_view(), name="profile"),
 ]

@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from core.views import health, health_live, health_ready
 from movies.views import GenreViewSet, MovieViewSet
-from recommendations.views import SimilarMoviesView
-from reviews.views import ReviewViewSet
+from recommendations.views import SimilarMoviesView, TasteProfileView
+from reviews.views import MovieReviewsView, ReviewViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,10 +23,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Before the accounts routes: its catch-all "<username>/" would take it ("profile" is a reserved username).
+    path("api/users/profile/taste-profile/", TasteProfileView.as_view(), name="taste-profile"),
     path("api/users/", include("accounts.urls")),
     path("api/recommendations/", include("recommendations.urls")),
-    # Before the router: its movie routes would otherwise answer 404 for this path.
+    # Before the router: its movie routes would otherwise answer 404 for these paths.
     path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),
+    path("api/movies/<int:pk>/reviews/", MovieReviewsView.as_view(), name="movie-reviews"),
     path("api/", include(router.urls)),
 ]
 

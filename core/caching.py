@@ -1,51 +1,53 @@
-"""Versioned cache keys: a write bumps a generation number instead of deleting keys one by one.
+"""The one cache layer: values in the shared cache under keys that carry the catalogue generation.
 
-The catalogue generation moves on every write that changes what public reads and recommendation
-lists show (reviews, movies, genres, imports); anything cached under an older number is never
-served again. Values under such keys never change, so small ones can also live in each worker's
-memory (LocalMemo), where reading them costs neither a round trip nor unpickling.
+Every write that changes what reads show (reviews, movies, genres, imports, a user's preferred genres) calls
+``catalogue_changed()`` inside its transaction; on commit the generation moves on, and nothing cached under the
+old number is served again. Values are never deleted one by one: they age out of the cache.
+
+Two kinds of value live here:
+- ``cached()``: a computed value (a recommendation list, a movie's neighbours) under a named key;
+- ``cache_public_read``: a public GET handler's whole response, the same for every caller.
+
+With Redis the generation is shared by every process; with the local-memory cache each process has its own, so
+another process may serve a value up to its timeout old: run several processes with REDIS_URL set.
 """
 
-import threading
+import functools
+import hashlib
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 GENERATION_KEY = "catalogue:generation"
 
+T = TypeVar("T")
 
-def fresh_generation() -> int:
-    # Microseconds since the epoch: if a counter is evicted, it restarts above any value it had before (bumps,
+
+def _fresh_generation() -> int:
+    # Microseconds since the epoch: if the counter is evicted, it restarts above any value it had before (bumps,
     # each a cache round trip, are slower than the clock), so an old cached entry never looks current again.
     return time.time_ns() // 1_000
 
 
-def generation_of(key: str) -> int:
-    """The generation stored under ``key``, started when missing."""
-    generation = cache.get(key)
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(key, fresh_generation(), timeout=None)
-        generation = cache.get(key, 0)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY, 0)
     return generation
 
 
-def bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.add(key, fresh_generation(), timeout=None)
-
-
-def current_generation() -> int:
-    return generation_of(GENERATION_KEY)
-
-
 def bump_generation() -> None:
-    bump(GENERATION_KEY)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def catalogue_changed() -> None:
@@ -54,58 +56,44 @@ def catalogue_changed() -> None:
     transaction.on_commit(bump_generation)
 
 
-class LocalMemo:
-    """A bounded, thread-safe, per-process store for values under versioned keys.
+def versioned(key: str) -> str:
+    """``key`` in the current generation."""
+    return f"{current_generation()}:{key}"
 
-    A key that carries the generation (and model version) it was computed in names a value that never changes,
-    so each worker can keep it in its own memory: no network round trip and no unpickling, which for small
-    values cost more than computing them. Entries also expire after ``seconds``, which bounds how long a value
-    lives if a write's generation bump was lost; the least recently used go first past ``max_entries``.
-    """
 
-    def __init__(self, *, max_entries: int, seconds: float) -> None:
-        self.max_entries = max_entries
-        self.seconds = seconds
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        now = time.monotonic()
-        found = {}
-        with self._lock:
-            for key in keys:
-                entry = self._entries.get(key)
-                if entry is None:
-                    continue
-                if entry[0] <= now:
-                    del self._entries[key]
-                    continue
-                self._entries.move_to_end(key)
-                found[key] = entry[1]
-        return found
-
-    def set_many(self, values: dict[str, Any]) -> None:
-        expires_at = time.monotonic() + self.seconds
-        with self._lock:
-            for key, value in values.items():
-                self._entries[key] = (expires_at, value)
-                self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
-        found = self.get_many([key])
-        if key in found:
-            return found[key]
+def cached(key: str, compute: Callable[[], T], seconds: int) -> T:
+    """compute()'s result, kept under ``key`` in the current generation for ``seconds`` (0: not cached)."""
+    if seconds <= 0:
+        return compute()
+    full_key = versioned(key)
+    value = cache.get(full_key)
+    if value is None:
         value = compute()
-        self.set_many({key: value})
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        cache.set(full_key, value, seconds)
+    return value
 
 
-# Catalogue data that every list embeds (movie rows, neighbour lists, genre rankings): 50,000 entries are about
-# 25 MB per worker, and cover a 20,000-movie catalogue twice over.
-local_memo = LocalMemo(max_entries=50_000, seconds=60)
+def _response_key(request: Request) -> str:
+    # Pagination links are absolute, so the scheme and host are part of what was rendered.
+    target = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return versioned("response:" + hashlib.blake2b(target.encode(), digest_size=16).hexdigest())
+
+
+def cache_public_read(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Cache a DRF handler's successful response data for RESPONSE_CACHE_SECONDS, shared by every caller."""
+
+    @functools.wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        seconds = settings.RESPONSE_CACHE_SECONDS
+        if seconds <= 0:
+            return handler(view, request, *args, **kwargs)
+        key = _response_key(request)
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = handler(view, request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, seconds)
+        return response
+
+    return wrapper

@@ -12,11 +12,6 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(name="core.tasks.add")
-def add(x: int, y: int) -> int:
-    return x + y
-
-
 @shared_task(name="core.tasks.flush_expired_tokens", ignore_result=True)
 def flush_expired_tokens() -> None:
     """Delete expired refresh tokens (and their blacklist entries). Scheduled nightly by beat."""

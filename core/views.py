@@ -15,18 +15,16 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """Liveness plus a database round trip; 503 when the database cannot answer."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        check_database()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.db import transaction
 
-from core.caching import bump_generation
+from core.caching import catalogue_changed
 from movies.models import Genre, Movie
 
 
@@ -10,15 +9,15 @@ class CatalogueCacheAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
 
 @admin.register(Genre)

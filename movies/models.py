@@ -2,6 +2,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+# Films are rated in whole stars on this scale: reviews, averages and distributions all use it.
+MIN_RATING = 1
+MAX_RATING = 5
+STARS = range(MIN_RATING, MAX_RATING + 1)
+
+
+def no_ratings() -> dict[str, int]:
+    """A rating distribution with no reviews: every star, counted zero."""
+    return {str(star): 0 for star in STARS}
+
 
 class Genre(models.Model):
     name = models.CharField(max_length=50)
@@ -45,6 +55,7 @@ class Movie(models.Model):
     # Denormalised from reviews by reviews.services in the same transaction as each review write.
     avg_rating = models.FloatField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_distribution = models.JSONField(default=no_ratings, editable=False, help_text="Reviews per star.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,70 +1,48 @@
 from collections.abc import Iterable
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from core.prepared import PreparedQuery
 from movies.models import Genre, Movie
-from reviews.models import MAX_RATING, MIN_RATING, Review
-from reviews.selectors import review_list
-
-STARS = range(MIN_RATING, MAX_RATING + 1)
-
 
 # Columns only the detail page or the importers use; list rows skip loading them.
-DETAIL_ONLY_FIELDS = ("keywords", "cast", "directors", "poster_path", "backdrop_path", "poster_file", "tmdb_synced_at")
-
-
-def movie_list() -> QuerySet:
-    return Movie.objects.all()
-
-
-def movie_list_rows() -> QuerySet:
-    return Movie.objects.defer(*DETAIL_ONLY_FIELDS)
-
-
-# Every movie list reads its genres this way: compiled once per list length (core.prepared).
-_genre_links = PreparedQuery(
-    lambda movie_ids: (
-        Movie.genres.through.objects.filter(movie_id__in=movie_ids)
-        .order_by("genre__name", "genre_id")
-        .values_list("movie_id", "genre_id", "genre__name", "genre__slug")
-    ),
-    movie_ids=[-7_301_300],
+DETAIL_ONLY_FIELDS = (
+    "keywords",
+    "cast",
+    "directors",
+    "poster_path",
+    "backdrop_path",
+    "poster_file",
+    "tmdb_synced_at",
+    "rating_distribution",
 )
+# What a movie in someone else's list shows (MovieSummarySerializer).
+SUMMARY_FIELDS = ("id", "title", "release_date", "poster_url", "avg_rating", "review_count")
 
 
-def genre_summaries_by_movie(movie_ids: Iterable[int]) -> dict[int, list[dict]]:
-    """{movie id: [{"id", "name", "slug"}, ...] by name} for many movies in one query.
-
-    Cheaper than prefetch_related("genres"), which builds a related manager and model instances per
-    movie: list endpoints need only three columns of each genre.
-    """
-    ids = list(movie_ids)
-    if not ids:
-        return {}
-    summaries: dict[int, list[dict]] = {}
-    for movie_id, genre_id, name, slug in _genre_links.rows(movie_ids=ids):
-        summaries.setdefault(movie_id, []).append({"id": genre_id, "name": name, "slug": slug})
-    return summaries
+def _with_genre_summaries(movies: QuerySet[Movie]) -> QuerySet[Movie]:
+    return movies.prefetch_related(Prefetch("genres", queryset=Genre.objects.only("id", "name", "slug")))
 
 
-def movie_rating_distribution(movie: Movie) -> dict[str, int]:
-    counts = dict(
-        Review.objects.filter(movie=movie)
-        .order_by()
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-        .values_list("rating", "n")
-    )
-    return {str(star): counts.get(star, 0) for star in STARS}
+def movie_list() -> QuerySet[Movie]:
+    return _with_genre_summaries(Movie.objects.all())
 
 
-def movie_reviews(movie: Movie) -> QuerySet:
-    return review_list().filter(movie=movie)
+def movie_list_rows() -> QuerySet[Movie]:
+    return _with_genre_summaries(Movie.objects.defer(*DETAIL_ONLY_FIELDS))
 
 
-def genre_list_with_stats() -> QuerySet:
+def movie_summary_rows() -> QuerySet[Movie]:
+    """Movies with what a summary shows (MovieSummarySerializer) and nothing else."""
+    return _with_genre_summaries(Movie.objects.only(*SUMMARY_FIELDS))
+
+
+def movie_summaries(movie_ids: Iterable[int]) -> QuerySet[Movie]:
+    """The movies among ``movie_ids`` that exist, as summaries."""
+    return movie_summary_rows().filter(pk__in=list(movie_ids)).order_by()
+
+
+def genre_list_with_stats() -> QuerySet[Genre]:
     """Genres with movie_count, review_count (over their movies) and avg_rating (mean of rated movies)."""
     return Genre.objects.annotate(
         movie_count=Count("movies"),
@@ -73,5 +51,5 @@ def genre_list_with_stats() -> QuerySet:
     )
 
 
-def genre_movies(genre: Genre) -> QuerySet:
-    return genre.movies.defer(*DETAIL_ONLY_FIELDS).order_by("-review_count", "title", "pk")
+def genre_movies(genre: Genre) -> QuerySet[Movie]:
+    return _with_genre_summaries(genre.movies.defer(*DETAIL_ONLY_FIELDS)).order_by("-review_count", "title", "pk")

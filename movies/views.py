@@ -1,21 +1,13 @@
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.caching import bump_generation
-from core.filters import StrictOrderingFilter
+from core.caching import cache_public_read, catalogue_changed
 from core.permissions import IsAdminOrReadOnly
-from core.response_cache import cache_public_read
 from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
-from movies.models import Movie
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
 from movies.tmdb_views import TmdbActionsMixin
-from reviews.filters import REVIEW_ORDERING_FIELDS
-from reviews.serializers import ReviewSerializer
 
 
 @extend_schema_view(
@@ -49,43 +41,24 @@ class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         # Filters and ordering shape lists; on a single movie they would only cost time.
-        return super().filter_queryset(queryset) if self.action in {"list", "reviews"} else queryset
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self):
-        if self.action == "reviews":
-            return ReviewSerializer
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
     # Recommendation lists embed movies and are cached per generation: a catalogue write must start a new
     # generation, or a deleted movie stays listed (and a new one missing) until the cache expires.
     def perform_create(self, serializer):
         serializer.save()
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
     def perform_update(self, serializer):
         serializer.save()
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
     def perform_destroy(self, instance):
         instance.delete()
-        transaction.on_commit(bump_generation)
-
-    @extend_schema(tags=["movies"], responses=ReviewSerializer(many=True))
-    @action(
-        detail=True,
-        methods=["get"],
-        filterset_class=None,
-        filter_backends=[StrictOrderingFilter],
-        ordering_fields=REVIEW_ORDERING_FIELDS,
-        serializer_class=ReviewSerializer,
-    )
-    @cache_public_read
-    def reviews(self, request, pk=None):
-        """This movie's reviews, newest first."""
-        movie = get_object_or_404(Movie, pk=pk)
-        queryset = self.filter_queryset(selectors.movie_reviews(movie))
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        catalogue_changed()
 
 
 PAGE_PARAMETERS = [
@@ -137,9 +110,9 @@ class GenreViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         instance.delete()
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
 
     def _save_with_stats(self, serializer) -> None:
         genre = serializer.save()
         serializer.instance = selectors.genre_list_with_stats().get(pk=genre.pk)
-        transaction.on_commit(bump_generation)
+        catalogue_changed()

@@ -41,9 +41,9 @@ def movie_text(movie: Movie, genre_names: list[str]) -> str:
         title=movie.title,
         description=movie.description,
         genres=genre_names,
-        keywords=_names(movie.keywords),
-        cast=_names(movie.cast)[:DOCUMENT_CAST],
-        directors=_names(movie.directors),
+        keywords=names(movie.keywords),
+        cast=names(movie.cast)[:DOCUMENT_CAST],
+        directors=names(movie.directors),
     )
 
 
@@ -141,5 +141,5 @@ def _collaborative(user_ids: np.ndarray, movie_ids: np.ndarray):
     return ITEM_KNN, items, None, fit_item_knn(interactions)
 
 
-def _names(values) -> list[str]:
+def names(values) -> list[str]:
     return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []

@@ -11,10 +11,6 @@ class RecommendedMovieSerializer(MovieSummarySerializer):
     class Meta(MovieSummarySerializer.Meta):
         fields = [*MovieSummarySerializer.Meta.fields, "score"]
 
-    def to_representation(self, movie) -> dict:
-        score = getattr(movie, "score", None)
-        return {**super().to_representation(movie), "score": float(score) if score is not None else None}
-
 
 class LimitQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=10)

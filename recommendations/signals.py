@@ -1,13 +1,14 @@
 """A movie created or edited anywhere (API, admin, TMDB import) gets its "similar movies" without a rebuild."""
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from movies.models import Movie
-from recommendations.services import movie_neighbours_refresh
+from recommendations.tasks import place_movie
 
 logger = logging.getLogger(__name__)
 
@@ -16,17 +17,18 @@ CONTENT_FIELDS = frozenset({"title", "description", "keywords", "cast", "directo
 
 
 @receiver(post_save, sender=Movie, dispatch_uid="recommendations.movie_neighbours")
-def movie_saved(sender, instance: Movie, created: bool, raw: bool, update_fields=None, **kwargs) -> None:
+def movie_saved(
+    sender: type[Movie], instance: Movie, created: bool, raw: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
     if raw or (update_fields is not None and not CONTENT_FIELDS & set(update_fields)):
         return
     movie_id = instance.pk
-    # After commit, so genres set in the same transaction count. Called in place, not as a Celery task: eager
-    # tasks started from the TMDB importer's threads would race on Celery's process-wide "inside a task" flag.
-    transaction.on_commit(lambda: _refresh(movie_id))
+    # After commit, so genres set in the same transaction count; in the background, so the save does not wait.
+    transaction.on_commit(lambda: _enqueue(movie_id))
 
 
-def _refresh(movie_id: int) -> None:
+def _enqueue(movie_id: int) -> None:
     try:
-        movie_neighbours_refresh(movie_id)
-    except Exception:  # the movie is saved either way; the next build places it
-        logger.exception("could not place movie %s among its neighbours", movie_id)
+        place_movie.delay(movie_id)
+    except Exception:  # no broker: the movie is saved either way, and the next build places it
+        logger.exception("could not queue placing movie %s among its neighbours", movie_id)

@@ -16,3 +16,12 @@ def build_recommendations() -> None:
         logger.info("recommendations build skipped: another build is running")
         return
     logger.info("recommendations model %s is now served", result.version.pk)
+
+
+@shared_task(name="recommendations.tasks.place_movie", ignore_result=True)
+def place_movie(movie_id: int) -> None:
+    """Give a new or edited movie its neighbours without a rebuild."""
+    try:
+        services.movie_neighbours_refresh(movie_id)
+    except Exception:  # the movie is saved either way; the next build places it
+        logger.exception("could not place movie %s among its neighbours", movie_id)

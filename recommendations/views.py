@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.filters import BIGINT_MAX
-from recommendations import personal, selectors
+from recommendations.selectors import by_genre, for_you, popular, similar, taste_profile
 from recommendations.serializers import (
     DashboardSerializer,
     LimitQuerySerializer,
@@ -39,7 +39,7 @@ class TopRatedView(APIView):
     )
     def get(self, request):
         """Best-rated movies by damped mean rating."""
-        return Response(selectors.top_rated(**_query(LimitQuerySerializer, request)))
+        return Response(popular.top_rated(**_query(LimitQuerySerializer, request)))
 
 
 class TrendingView(APIView):
@@ -48,7 +48,7 @@ class TrendingView(APIView):
     )
     def get(self, request):
         """Movies with the most reviews in the last `days` days."""
-        return Response(selectors.trending(**_query(TrendingQuerySerializer, request)))
+        return Response(popular.trending(**_query(TrendingQuerySerializer, request)))
 
 
 class MostReviewedView(APIView):
@@ -56,7 +56,7 @@ class MostReviewedView(APIView):
         parameters=[LimitQuerySerializer], responses=RecommendedMovieSerializer(many=True), tags=["recommendations"]
     )
     def get(self, request):
-        return Response(selectors.most_reviewed(**_query(LimitQuerySerializer, request)))
+        return Response(popular.most_reviewed(**_query(LimitQuerySerializer, request)))
 
 
 class RecentView(APIView):
@@ -65,7 +65,7 @@ class RecentView(APIView):
     )
     def get(self, request):
         """Movies most recently added to the catalogue."""
-        return Response(selectors.recently_added(**_query(LimitQuerySerializer, request)))
+        return Response(popular.recently_added(**_query(LimitQuerySerializer, request)))
 
 
 class DashboardView(APIView):
@@ -76,10 +76,10 @@ class DashboardView(APIView):
         limit = params["limit"]
         return Response(
             {
-                "top_rated": selectors.top_rated(limit=limit),
-                "trending": selectors.trending(days=params["days"], limit=limit),
-                "most_reviewed": selectors.most_reviewed(limit=limit),
-                "recent": selectors.recently_added(limit=limit),
+                "top_rated": popular.top_rated(limit=limit),
+                "trending": popular.trending(days=params["days"], limit=limit),
+                "most_reviewed": popular.most_reviewed(limit=limit),
+                "recent": popular.recently_added(limit=limit),
             }
         )
 
@@ -101,7 +101,7 @@ class ForYouView(APIView):
 
         With no reviews yet: popular movies in your preferred genres, then popular movies overall.
         """
-        return Response(personal.for_you(user=request.user, **_query(LimitQuerySerializer, request)))
+        return Response(for_you.for_you(user=request.user, **_query(LimitQuerySerializer, request)))
 
 
 class SimilarMoviesView(APIView):
@@ -112,7 +112,7 @@ class SimilarMoviesView(APIView):
         limit = _query(LimitQuerySerializer, request)["limit"]
         rows = None
         if movie_id <= BIGINT_MAX:
-            rows = personal.similar_movies(movie_id=movie_id, user=_user_or_none(request), limit=limit)
+            rows = similar.similar_movies(movie_id=movie_id, user=_user_or_none(request), limit=limit)
         if rows is None:
             raise NotFound("No movie with this id.")
         return Response(rows)
@@ -125,7 +125,7 @@ class GenreBestView(APIView):
     def get(self, request, slug: str):
         """The genre's best movies by damped mean rating; logged in, re-ranked by your collaborative scores and
         without the movies you reviewed."""
-        rows = personal.genre_best(slug=slug, user=_user_or_none(request), **_query(LimitQuerySerializer, request))
+        rows = by_genre.genre_best(slug=slug, user=_user_or_none(request), **_query(LimitQuerySerializer, request))
         if rows is None:
             raise NotFound("No genre with this slug.")
         return Response(rows)
@@ -137,5 +137,5 @@ class TasteProfileView(APIView):
     @extend_schema(parameters=[LimitQuerySerializer], responses=TasteProfileSerializer, tags=["accounts"])
     def get(self, request):
         """What your reviews say about your taste; `limit` caps the favourite genres, directors and actors."""
-        profile = personal.taste_profile(user=request.user, **_query(LimitQuerySerializer, request))
+        profile = taste_profile.taste_profile(user=request.user, **_query(LimitQuerySerializer, request))
         return Response(TasteProfileSerializer(profile).data)

@@ -3,8 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-MIN_RATING = 1
-MAX_RATING = 5
+from movies.models import MAX_RATING, MIN_RATING
 
 
 class Review(models.Model):

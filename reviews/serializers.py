@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from core.representation import iso_datetime
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
 from reviews.models import MAX_RATING, MIN_RATING, Review
@@ -15,18 +14,6 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = Review
         fields = ["id", "user", "movie", "movie_title", "rating", "body", "created_at", "updated_at"]
         read_only_fields = fields
-
-    def to_representation(self, review: Review) -> dict:
-        return {
-            "id": review.pk,
-            "user": review.user.username,
-            "movie": review.movie_id,
-            "movie_title": review.movie.title,
-            "rating": review.rating,
-            "body": review.body,
-            "created_at": iso_datetime(review.created_at),
-            "updated_at": iso_datetime(review.updated_at),
-        }
 
 
 class ReviewUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -1,5 +1,6 @@
 """Review writes. Each keeps the movie's avg_rating and review_count exact in the same transaction."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -7,17 +8,16 @@ from django.db.models import Avg, Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
-from core.caching import bump_generation
-from movies.models import Movie
-from recommendations.caching import bump_user_generations
+from core.caching import catalogue_changed
+from movies.models import Movie, no_ratings
 from reviews.models import Review
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
 
 
 def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
-    """Recompute avg_rating and review_count from the reviews table, inside the caller's transaction
-    (or a transaction of its own when called in autocommit, e.g. by an importer or a test factory).
+    """Recompute avg_rating, review_count and rating_distribution from the reviews table, inside the caller's
+    transaction (or a transaction of its own when called in autocommit, e.g. by an importer or a test factory).
 
     Locking the movie rows first serialises concurrent writers on PostgreSQL: the UPDATE that
     follows runs with a fresh snapshot that sees every review committed before the lock was granted.
@@ -34,23 +34,29 @@ def movie_aggregates_refresh(movie_ids: Iterable[int]) -> None:
             review_count=Coalesce(Subquery(reviews.annotate(n=Count("pk")).values("n")), Value(0)),
             avg_rating=Coalesce(Subquery(reviews.annotate(a=Avg("rating")).values("a")), Value(0.0)),
         )
+        _rating_distributions_refresh(ids)
 
 
-def movie_reviews_changed(movie_ids: Iterable[int], *, user_ids: Iterable[int] = ()) -> None:
-    """Call inside the transaction that changed reviews of these movies (written by these users)."""
+def _rating_distributions_refresh(movie_ids: list[int]) -> None:
+    distributions: defaultdict[int, dict[str, int]] = defaultdict(no_ratings)
+    counts = Review.objects.filter(movie_id__in=movie_ids).values("movie_id", "rating").annotate(n=Count("pk"))
+    for movie_id, rating, count in counts.order_by().values_list("movie_id", "rating", "n"):
+        distributions[movie_id][str(rating)] = count
+    movies = [Movie(pk=movie_id, rating_distribution=distributions[movie_id]) for movie_id in movie_ids]
+    Movie.objects.bulk_update(movies, ["rating_distribution"], batch_size=500)
+
+
+def movie_reviews_changed(movie_ids: Iterable[int]) -> None:
+    """Call inside the transaction that changed reviews of these movies."""
     movie_aggregates_refresh(movie_ids)
-    transaction.on_commit(bump_generation)
-    # Each author's next for-you list is computed from their reviews as they are now.
-    authors = list(user_ids)
-    if authors:
-        transaction.on_commit(lambda: bump_user_generations(authors))
+    catalogue_changed()
 
 
 def review_create(*, user, movie: Movie, rating: int, body: str = "") -> Review:
     try:
         with transaction.atomic():
             review = Review.objects.create(user=user, movie=movie, rating=rating, body=body)
-            movie_reviews_changed([movie.pk], user_ids=[user.pk])
+            movie_reviews_changed([movie.pk])
     except IntegrityError:
         # Two concurrent posts can both pass the serializer's check; the constraint decides.
         if Review.objects.filter(user=user, movie=movie).exists():
@@ -66,15 +72,15 @@ def review_update(*, review: Review, rating: int | None = None, body: str | None
     if body is not None:
         review.body = body
     review.save(update_fields=["rating", "body", "updated_at"])
-    movie_reviews_changed([review.movie_id], user_ids=[review.user_id])
+    movie_reviews_changed([review.movie_id])
     return review
 
 
 @transaction.atomic
 def review_delete(*, review: Review) -> None:
-    movie_id, user_id = review.movie_id, review.user_id
+    movie_id = review.movie_id
     review.delete()
-    movie_reviews_changed([movie_id], user_ids=[user_id])
+    movie_reviews_changed([movie_id])
 
 
 @transaction.atomic
@@ -82,4 +88,4 @@ def user_reviews_delete(*, user) -> None:
     """Delete all of a user's reviews and correct the affected movies (used when an account goes)."""
     movie_ids = list(Review.objects.filter(user=user).values_list("movie_id", flat=True))
     Review.objects.filter(user=user).delete()
-    movie_reviews_changed(movie_ids, user_ids=[user.pk])
+    movie_reviews_changed(movie_ids)

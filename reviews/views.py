@@ -1,8 +1,11 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import generics, permissions, status, viewsets
 from rest_framework.response import Response
 
-from core.response_cache import cache_public_read
+from core.caching import cache_public_read
+from core.filters import BIGINT_MAX, StrictOrderingFilter
+from movies.models import Movie
 from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
 from reviews.permissions import IsAuthorOrAdminCanDelete
@@ -51,3 +54,22 @@ class ReviewViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.review_delete(review=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(tags=["movies"]))
+class MovieReviewsView(generics.ListAPIView):
+    """This movie's reviews, newest first."""
+
+    serializer_class = ReviewSerializer
+    filter_backends = [StrictOrderingFilter]
+    ordering_fields = REVIEW_ORDERING_FIELDS
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        movie_id = self.kwargs["pk"]
+        movie = get_object_or_404(Movie, pk=movie_id if movie_id <= BIGINT_MAX else 0)
+        return selectors.review_list().filter(movie=movie)
+
+    @cache_public_read
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -18,7 +18,6 @@ def test_without_a_broker_tasks_run_in_process():
     assert settings.CELERY_BROKER_URL == ""
     assert app.conf.task_always_eager is True
     assert tasks.ping.delay().get(timeout=1) == "pong"
-    assert tasks.add.delay(2, 3).get(timeout=1) == 5
 
 
 def test_beat_schedule_names_registered_tasks():
@@ -60,6 +59,5 @@ def test_a_real_worker_runs_a_task_sent_through_redis(tmp_path):
     # The worker has settings of its own: SQLite in a temp dir; the tasks used need no database.
     env = {"SQLITE_PATH": str(tmp_path / "worker.sqlite3")}
     with running_worker(redis_url, prefix="flix-test", env=env, pool=["--pool", "solo"]) as worker:
-        result = worker.send("core.tasks.add", 2, 3)
         ping = worker.send("core.tasks.ping")
-        assert worker.wait_for([result, ping]) == [5, "pong"]
+        assert worker.wait_for([ping]) == ["pong"]

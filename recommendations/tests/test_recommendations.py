@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from movies.tests.helpers import assert_error, days_ago, ids, set_movie_fields
-from recommendations.selectors import TOP_RATED_PRIOR_WEIGHT
+from recommendations.selectors.popular import TOP_RATED_PRIOR_WEIGHT
 from recommendations.tests.helpers import add_reviews
 from tests.factories import MovieFactory
 

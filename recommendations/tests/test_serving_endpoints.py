@@ -7,8 +7,8 @@ from conftest import authenticated_client
 from core.caching import bump_generation
 from movies.models import Movie
 from movies.tests.helpers import assert_error
-from recommendations import personal
-from recommendations.personal import NOT_BUILT_NOTE, POPULAR_WITH_EVERYONE
+from recommendations.selectors import for_you
+from recommendations.selectors.for_you import NOT_BUILT_NOTE, POPULAR_WITH_EVERYONE
 from recommendations.serving import served_model
 from recommendations.tests.serving_helpers import build, bulk_reviews, bulk_users, ids, make_world
 from reviews.models import Review
@@ -136,13 +136,13 @@ def test_for_you_is_cached_until_a_review_changes(built, django_assert_num_queri
 
 def test_a_rebuild_is_picked_up_by_the_cache_key(built, monkeypatch):
     scored_with = []
-    score = personal.personal_picks
+    score = for_you.personal_picks
 
     def recording(model, *args, **kwargs):
         scored_with.append(model.version_id)
         return score(model, *args, **kwargs)
 
-    monkeypatch.setattr(personal, "personal_picks", recording)
+    monkeypatch.setattr(for_you, "personal_picks", recording)
     client = authenticated_client(built.space_fans[0])
     client.get(FOR_YOU)
     client.get(FOR_YOU)  # cached

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recommendations.personal import user_history
+from recommendations.selectors.common import user_history
 from recommendations.serving import (
     UserHistory,
     _batch,

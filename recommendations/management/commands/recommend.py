@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from movies.models import Movie
-from recommendations.personal import Entry, for_you_entries
+from recommendations.selectors.for_you import Entry, for_you_entries
 from recommendations.serving import UserHistory, personal_picks_batch, served_model
 from reviews.models import Review
 

@@ -1,0 +1,17 @@
+from django.db import migrations, models
+
+import movies.models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("movies", "0005_tmdb_metadata"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="movie",
+            name="rating_distribution",
+            field=models.JSONField(default=movies.models.no_ratings, editable=False, help_text="Reviews per star."),
+        ),
+    ]

@@ -1,0 +1,31 @@
+"""Similar movies: a movie's stored content neighbours, closest first."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from core.caching import cached
+from movies.models import Movie
+from recommendations.models import SimilarMovie
+from recommendations.selectors.common import cached_user_history, list_cache_seconds, scored_rows, served_version
+
+
+def similar_movies(*, movie_id: int, user: AbstractBaseUser | None, limit: int) -> list[dict] | None:
+    """The movie's neighbours minus what the user reviewed; None when there is no such movie."""
+    version = served_version()
+    neighbours = cached(f"similar:{version}:{movie_id}", lambda: _neighbours(movie_id, version), list_cache_seconds())
+    if not neighbours["found"]:
+        return None
+    rows = neighbours["rows"]
+    if user is not None:
+        reviewed = set(cached_user_history(user.pk).movie_ids.tolist())
+        rows = [row for row in rows if row["id"] not in reviewed]
+    return rows[:limit]
+
+
+def _neighbours(movie_id: int, version: int) -> dict:
+    ranked = list(
+        SimilarMovie.objects.filter(version_id=version, movie_id=movie_id)
+        .order_by("rank")
+        .values_list("neighbour_id", "score")
+    )
+    found = bool(ranked) or Movie.objects.filter(pk=movie_id).exists()
+    return {"found": found, "rows": scored_rows(ranked)}

@@ -1,0 +1,85 @@
+"""The taste profile: what a user's reviews say about their taste."""
+
+from collections import Counter
+from datetime import UTC
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from core.caching import cached
+from movies.models import STARS, Movie
+from recommendations.builders import DOCUMENT_CAST, names
+from recommendations.selectors.common import list_cache_seconds
+from recommendations.selectors.popular import catalogue_mean_rating
+from reviews.models import Review
+
+HIGH_RATING = 4
+COLUMNS = ("rating", "created_at", "movie_id", "movie__release_date", "movie__avg_rating", "movie__directors")
+
+
+def taste_profile(*, user: AbstractBaseUser, limit: int) -> dict:
+    return cached(f"taste:{user.pk}:{limit}", lambda: _taste_profile(user, limit), list_cache_seconds())
+
+
+def _taste_profile(user: AbstractBaseUser, limit: int) -> dict:
+    reviews = list(Review.objects.filter(user=user).values_list(*COLUMNS, "movie__cast"))
+    liked = [review for review in reviews if review[0] >= HIGH_RATING]
+    ratings = [review[0] for review in reviews]
+    directors = Counter(name for review in liked for name in names(review[5]))
+    actors = Counter(name for review in liked for name in names(review[6])[:DOCUMENT_CAST])
+    return {
+        "favourite_genres": _favourite_genres([review[2] for review in liked], limit),
+        "favourite_directors": _people(directors, limit),
+        "favourite_actors": _people(actors, limit),
+        "average_rating_given": _mean(ratings),
+        "community_average_rating": catalogue_mean_rating() or None,
+        "community_average_for_same_movies": _mean([review[4] for review in reviews]),
+        "rating_distribution": {str(star): ratings.count(star) for star in STARS},
+        "decades": _decades(reviews),
+        "activity": _activity(reviews),
+    }
+
+
+def _activity(reviews: list[tuple]) -> dict[str, Any]:
+    month_start = timezone.now().astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "total_reviews": len(reviews),
+        "last_review_at": max((review[1] for review in reviews), default=None),
+        "reviews_this_month": sum(review[1] >= month_start for review in reviews),
+    }
+
+
+def _favourite_genres(movie_ids: list[int], limit: int) -> list[dict]:
+    if not movie_ids:
+        return []
+    counts: Counter[int] = Counter()
+    genres = {}
+    links = Movie.genres.through.objects.filter(movie_id__in=movie_ids).values_list(
+        "genre_id", "genre__name", "genre__slug"
+    )
+    for genre_id, name, slug in links:
+        counts[genre_id] += 1
+        genres[genre_id] = {"id": genre_id, "name": name, "slug": slug}
+    ranked = sorted(counts, key=lambda genre_id: (-counts[genre_id], genres[genre_id]["name"]))[:limit]
+    return [{**genres[genre_id], "count": counts[genre_id]} for genre_id in ranked]
+
+
+def _people(counts: Counter[str], limit: int) -> list[dict]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [{"name": name, "count": count} for name, count in ranked]
+
+
+def _decades(reviews: list[tuple]) -> list[dict]:
+    by_decade: dict[int, list[int]] = {}
+    for review in reviews:
+        if review[3] is not None:
+            by_decade.setdefault(review[3].year // 10 * 10, []).append(review[0])
+    return [
+        {"decade": decade, "count": len(ratings), "average_rating": _mean(ratings)}
+        for decade, ratings in sorted(by_decade.items())
+    ]
+
+
+def _mean(values: list) -> float | None:
+    return float(sum(values) / len(values)) if values else None
