@@ -4,13 +4,14 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from core.filters import BIGINT_MAX
+from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Genre, Movie
 from movies.selectors import movie_summaries
 from movies.services import unique_genre_slug
 
 
-class GenreSummarySerializer(serializers.ModelSerializer):
+class GenreSummarySerializer(FastRepresentationMixin, serializers.ModelSerializer):
     class Meta:
         model = Genre
         fields = ["id", "name", "slug"]
@@ -49,8 +50,8 @@ class GenreSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         return super().create(validated_data)
 
 
-class MovieSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    genres = GenreSummarySerializer(many=True, read_only=True)
+class MovieSerializer(FastRepresentationMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    genres = GenreSummarySerializer(source="genre_summaries", many=True, read_only=True)
     genre_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
         write_only=True,
@@ -125,10 +126,10 @@ class MovieDetailSerializer(MovieSerializer):
         fields = [*MovieSerializer.Meta.fields, "keywords", "cast", "directors", "rating_distribution"]
 
 
-class MovieSummarySerializer(serializers.ModelSerializer):
+class MovieSummarySerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A compact movie for lists embedded in other responses."""
 
-    genres = GenreSummarySerializer(many=True, read_only=True)
+    genres = GenreSummarySerializer(source="genre_summaries", many=True, read_only=True)
 
     class Meta:
         model = Movie

@@ -31,6 +31,9 @@ class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.movie_list_rows() if self.action == "list" else super().get_queryset()
 
+    def paginate_queryset(self, queryset):
+        return selectors.with_genre_summaries(super().paginate_queryset(queryset))
+
     @cache_public_read
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -94,7 +97,7 @@ class GenreViewSet(viewsets.ModelViewSet):
     @cache_public_read
     def retrieve(self, request, *args, **kwargs):
         genre = self.get_object()
-        movies = self.paginate_queryset(selectors.genre_movies(genre))
+        movies = selectors.with_genre_summaries(self.paginate_queryset(selectors.genre_movies(genre)))
         page = self.paginator.get_paginated_response(MovieSerializer(movies, many=True).data).data
         return Response(GenreDetailSerializer(genre, context={"movies_page": page}).data)
 

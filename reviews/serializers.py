@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
 from reviews.models import MAX_RATING, MIN_RATING, Review
 from reviews.services import DUPLICATE_REVIEW_MESSAGE
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
     movie_title = serializers.CharField(source="movie.title", read_only=True)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.caching import cached
 from movies.models import Movie
-from movies.selectors import movie_summary_rows
+from movies.selectors import movie_summary_rows, with_genre_summaries
 from recommendations.selectors.common import list_cache_seconds
 from recommendations.serializers import RecommendedMovieSerializer
 from reviews.models import Review
@@ -19,7 +19,7 @@ POPULARITY_ORDER = ("-review_count", "-avg_rating", "pk")
 
 
 def _rows(movies: QuerySet[Movie] | list[Movie], scores: dict[int, float] | None = None) -> list[dict]:
-    movies = list(movies)
+    movies = with_genre_summaries(movies)
     for movie in movies:
         movie.score = scores[movie.pk] if scores else getattr(movie, "score", None)  # type: ignore[attr-defined]
     return RecommendedMovieSerializer(movies, many=True).data
