@@ -1,6 +1,10 @@
-from django.core.paginator import InvalidPage
+from typing import Any
+
+from django.core.paginator import Paginator
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 MAX_PAGE_SIZE = 100
 
@@ -22,25 +26,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
         return _positive_int(raw, self.page_size_query_param, self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
-        page_size = self.get_page_size(request)
-        raw_page = request.query_params.get(self.page_query_param, "1")
-        page_number = _positive_int(raw_page, self.page_query_param)
-        paginator = self.django_paginator_class(queryset, page_size)
-        try:
-            self.page = paginator.page(page_number)
-        except InvalidPage:
-            raise NotFound(f"Page {page_number} does not exist; there are {paginator.num_pages} pages.") from None
-        self.request = request
-        return list(self.page)
+    def get_page_number(self, request: Request, paginator: Paginator) -> int:
+        number = _positive_int(request.query_params.get(self.page_query_param, "1"), self.page_query_param)
+        if number > paginator.num_pages:
+            raise NotFound(f"Page {number} does not exist; there are {paginator.num_pages} pages.")
+        return number
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
