@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.lib.npyio import NpzFile
 
 from recommendations.engine.content import ContentModel, restore_content_model
 from recommendations.engine.neighbours import neighbours_to_matrix
@@ -87,7 +88,7 @@ def save(arrays: ModelArrays, directory: Path, name: str) -> Path:
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **payload)
+            np.savez(file, allow_pickle=False, **payload)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, final)
@@ -148,6 +149,6 @@ def _csr_payload(prefix: str, matrix: sp.sparray) -> dict[str, np.ndarray]:
     }
 
 
-def _csr_from(data, prefix: str) -> sp.csr_array:
+def _csr_from(data: NpzFile, prefix: str) -> sp.csr_array:
     shape = tuple(int(value) for value in data[f"{prefix}_shape"])
     return sp.csr_array((data[f"{prefix}_data"], data[f"{prefix}_indices"], data[f"{prefix}_indptr"]), shape=shape)

@@ -14,8 +14,9 @@ from django.conf import settings
 
 from movies.models import Movie
 from recommendations.artefacts import EASE, ITEM_KNN, NO_COLLABORATIVE, ModelArrays
-from recommendations.engine.content import content_neighbours, fit_content_model, movie_document
+from recommendations.engine.content import ContentModel, content_neighbours, fit_content_model, movie_document
 from recommendations.engine.ease import fit_ease
+from recommendations.engine.interactions import index_ids, interaction_matrix
 from recommendations.engine.item_knn import fit_item_knn
 from recommendations.engine.ranking import NO_ITEM
 from reviews.models import Review
@@ -35,15 +36,53 @@ class BuildStats:
     seconds: dict[str, float]
 
 
+@dataclass(frozen=True)
+class _Content:
+    """The fitted TF-IDF model (None when there was nothing to fit) and every movie's top-K neighbours."""
+
+    model: ContentModel | None
+    neighbour_indices: np.ndarray
+    neighbour_scores: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Collaborative:
+    """Which collaborative model was fitted, over which movies (the reviewed ones), and its weights."""
+
+    kind: str
+    movie_ids: np.ndarray
+    ease_weights: np.ndarray | None = None
+    knn_weights: sp.csr_array | None = None
+
+
+class _Laps:
+    """Seconds spent in each named step of the build, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = now - self._clock
+        self._clock = now
+
+
+def names_in(values: object) -> list[str]:
+    """The names in one of a movie's JSON list fields (keywords, cast, directors); anything but a string is
+    skipped, and anything but a list has none."""
+    return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []
+
+
 def movie_text(movie: Movie, genre_names: list[str]) -> str:
     """The document TF-IDF sees for one movie: whatever it has of description, genres, keywords, cast, director."""
     return movie_document(
         title=movie.title,
         description=movie.description,
         genres=genre_names,
-        keywords=names(movie.keywords),
-        cast=names(movie.cast)[:DOCUMENT_CAST],
-        directors=names(movie.directors),
+        keywords=names_in(movie.keywords),
+        cast=names_in(movie.cast)[:DOCUMENT_CAST],
+        directors=names_in(movie.directors),
     )
 
 
@@ -68,47 +107,39 @@ def review_pairs() -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_model_arrays(*, neighbours: int | None = None) -> tuple[ModelArrays, BuildStats]:
-    neighbours = neighbours or settings.RECOMMENDER_NEIGHBOURS
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[name] = now - clock
-        clock = now
-
+    """Fit content neighbours and the collaborative model on the whole catalogue and every review."""
+    laps = _Laps()
     movie_ids, documents = catalogue_documents()
-    lap("load catalogue")
-    content, neighbour_indices, neighbour_scores = _content(documents, neighbours)
-    lap("content neighbours")
+    laps.lap("load catalogue")
+    content = _content(documents, neighbours or settings.RECOMMENDER_NEIGHBOURS)
+    laps.lap("content neighbours")
     user_ids, reviewed_movie_ids = review_pairs()
-    lap("load reviews")
-    collaborative, collaborative_movie_ids, ease_weights, knn_weights = _collaborative(user_ids, reviewed_movie_ids)
-    lap(f"fit {collaborative}")
+    laps.lap("load reviews")
+    collaborative = _collaborative(user_ids, reviewed_movie_ids)
+    laps.lap(f"fit {collaborative.kind}")
     arrays = ModelArrays(
         movie_ids=movie_ids,
-        collaborative=collaborative,
-        collaborative_movie_ids=collaborative_movie_ids,
-        ease_weights=ease_weights,
-        knn_weights=knn_weights,
-        neighbour_indices=neighbour_indices,
-        neighbour_scores=neighbour_scores,
-        content=content,
+        collaborative=collaborative.kind,
+        collaborative_movie_ids=collaborative.movie_ids,
+        ease_weights=collaborative.ease_weights,
+        knn_weights=collaborative.knn_weights,
+        neighbour_indices=content.neighbour_indices,
+        neighbour_scores=content.neighbour_scores,
+        content=content.model,
     )
     stats = BuildStats(
         movies=len(movie_ids),
-        reviewed_movies=len(collaborative_movie_ids),
+        reviewed_movies=len(collaborative.movie_ids),
         users=len(np.unique(user_ids)),
         reviews=len(user_ids),
-        seconds=seconds,
+        seconds=laps.seconds,
     )
     return arrays, stats
 
 
-def _content(documents: list[str], neighbours: int):
+def _content(documents: list[str], neighbours: int) -> _Content:
     shape = (len(documents), neighbours)
-    empty = (None, np.full(shape, NO_ITEM, dtype=np.int64), np.zeros(shape))
+    empty = _Content(None, np.full(shape, NO_ITEM, dtype=np.int64), np.zeros(shape))
     if not documents:
         return empty
     try:
@@ -117,29 +148,26 @@ def _content(documents: list[str], neighbours: int):
         logger.warning("no content to build movie neighbours from")
         return empty
     indices, similarities = content_neighbours(model, k=neighbours)
-    return model, indices, similarities
+    return _Content(model, indices, similarities)
 
 
-def _collaborative(user_ids: np.ndarray, movie_ids: np.ndarray):
+def _collaborative(user_ids: np.ndarray, movie_ids: np.ndarray) -> _Collaborative:
     """EASE up to RECOMMENDER_EASE_MAX_ITEMS reviewed movies, sparse item kNN above that.
 
     EASE holds a dense items x items float64 matrix, 8 I^2 bytes (22.6 MB at 1,682 items, 800 MB at 10,000),
     and fits by inverting it, O(I^3). Item kNN keeps 100 neighbours per item, O(100 I) memory, built chunk by
     chunk; both score a user by summing the rows of the items they reviewed.
     """
-    items = np.unique(movie_ids)
+    users, items = index_ids(user_ids), index_ids(movie_ids)
     if len(items) == 0:
-        return NO_COLLABORATIVE, items, None, None
-    users, user_index = np.unique(user_ids, return_inverse=True)
-    interactions = sp.csr_array(
-        (np.ones(len(user_ids)), (user_index, np.searchsorted(items, movie_ids))), shape=(len(users), len(items))
+        return _Collaborative(NO_COLLABORATIVE, items.ids)
+    interactions = interaction_matrix(
+        users.indices_of(user_ids),
+        items.indices_of(movie_ids),
+        np.ones(len(user_ids)),
+        shape=(len(users), len(items)),
+        binary=True,
     )
-    interactions.sum_duplicates()
-    interactions.data[:] = 1.0
     if len(items) <= settings.RECOMMENDER_EASE_MAX_ITEMS:
-        return EASE, items, fit_ease(interactions, l2=settings.RECOMMENDER_EASE_L2), None
-    return ITEM_KNN, items, None, fit_item_knn(interactions)
-
-
-def names(values) -> list[str]:
-    return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []
+        return _Collaborative(EASE, items.ids, ease_weights=fit_ease(interactions, l2=settings.RECOMMENDER_EASE_L2))
+    return _Collaborative(ITEM_KNN, items.ids, knn_weights=fit_item_knn(interactions))

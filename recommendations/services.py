@@ -190,7 +190,8 @@ def movie_neighbours_refresh(movie_id: int) -> int:
     ignored) and compared with every movie of the build. It gets its top K, and it joins the lists of those
     neighbours where it beats their K-th. A no-op until a first build exists; the next build recomputes all.
     """
-    version = ModelVersion.objects.filter(pk=stored_active_version_id()).first()
+    active = stored_active_version_id()
+    version = ModelVersion.objects.filter(pk=active).first() if active is not None else None
     movie = Movie.objects.filter(pk=movie_id).first()
     if version is None or movie is None:
         return 0

@@ -1,4 +1,4 @@
-"""Online side of the recommender: the model each process holds, and scoring one user (or a batch) with it.
+"""Online side of the recommender: the model each process holds, and scoring one user with it.
 
 Each web worker loads the active version's artefact once and keeps it in memory. It asks which version is
 active at most every RECOMMENDER_VERSION_CHECK_SECONDS (one cache read, the database when the cache has no
@@ -7,7 +7,7 @@ waits on the file otherwise.
 
 Scores are always computed from the user's reviews as they are at request time: the collaborative part is the
 sum of the weight rows of the movies they reviewed (x_u B), the content part the sum of their liked movies'
-neighbour rows; a review written a second ago counts.
+neighbour rows; a review written a second ago counts. ``recommend --all-users`` scores each user the same way.
 """
 
 import logging
@@ -23,9 +23,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from recommendations import artefacts
-from recommendations.artefacts import EASE, ITEM_KNN, ServedModel
+from recommendations.artefacts import ServedModel
 from recommendations.engine.hybrid import blend_scores, content_weights, liking_weights, row_scale
-from recommendations.engine.ranking import NO_ITEM, recommend_top_k, top_k_per_row
+from recommendations.engine.ranking import top_k_per_row
 from recommendations.models import ModelVersion, RecommenderState
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class UserHistory:
     ratings: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple[int, int]]) -> "UserHistory":
+    def from_rows(cls, rows: Sequence[Sequence[int]]) -> "UserHistory":
         """From (movie id, rating) rows."""
         return cls(
             movie_ids=np.array([row[0] for row in rows], dtype=np.int64).reshape(-1),
@@ -150,88 +150,9 @@ def _load(version_id: int) -> ServedModel | None:
     return model
 
 
-# --- Scoring ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """Users' histories as rows over the model's movie index (movies the model does not know are dropped)."""
-
-    histories: Sequence[UserHistory]
-    positions: list[np.ndarray]
-    ratings: list[np.ndarray]
-    seen: sp.csr_array
-    liked: sp.csr_array
-    content_weights: np.ndarray
-
-
-def _positions(model: ServedModel, movie_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index positions of ``movie_ids`` in the model, and which of them it knows (movies added since the build
-    are not in it)."""
-    found = np.searchsorted(model.movie_ids, movie_ids)
-    known = found < len(model.movie_ids)
-    known[known] = model.movie_ids[found[known]] == movie_ids[known]
-    return found, known
-
-
-def _batch(model: ServedModel, histories: Sequence[UserHistory]) -> _Batch:
-    positions, ratings = [], []
-    for history in histories:
-        found, known = _positions(model, history.movie_ids)
-        positions.append(found[known])
-        ratings.append(history.ratings[known])
-    rows = np.repeat(np.arange(len(histories)), [len(p) for p in positions])
-    columns = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
-    values = np.concatenate(ratings) if ratings else np.empty(0)
-    shape = (len(histories), len(model.movie_ids))
-    seen = sp.csr_array((np.ones(len(columns)), (rows, columns)), shape=shape)
-    liked = sp.csr_array((liking_weights(values), (rows, columns)), shape=shape)
-    weights = content_weights(np.array([len(history) for history in histories]))
-    return _Batch(histories, positions, ratings, seen, liked, weights)
-
-
-def collaborative_scores(model: ServedModel, seen: sp.csr_array) -> np.ndarray:
-    """x_u B for each row of ``seen``, over the model's whole movie index (0 for movies nobody reviewed)."""
-    scores = np.zeros(seen.shape)
-    rows = seen[:, model.collaborative_positions]
-    if model.collaborative == EASE:
-        scores[:, model.collaborative_positions] = rows @ model.ease_weights
-    elif model.collaborative == ITEM_KNN:
-        scores[:, model.collaborative_positions] = (rows @ model.knn_weights).toarray()
-    return scores
-
-
-def _scores(model: ServedModel, batch: _Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    collaborative = collaborative_scores(model, batch.seen)
-    content = (batch.liked @ model.content_similarity).toarray()
-    return blend_scores(collaborative, content, batch.content_weights), collaborative, content
-
-
-def _candidates(blended: np.ndarray) -> np.ndarray:
-    # Nothing links a user to a movie with no positive score; popularity fills those places instead.
-    return np.where(blended > 0, blended, -np.inf)
-
-
-def personal_picks_batch(model: ServedModel, histories: Sequence[UserHistory], *, limit: int) -> list[list[Pick]]:
-    """personal_picks for many users, scored as one matrix and ranked by the engine's recommend_top_k (the
-    offline path: `recommend --all-users`)."""
-    batch = _batch(model, histories)
-    if batch.seen.nnz == 0:
-        return [[] for _ in histories]
-    blended, collaborative, content = _scores(model, batch)
-    top = recommend_top_k(lambda users: _candidates(blended[users]), batch.seen, np.arange(len(histories)), k=limit)
-    peaks = (row_scale(collaborative), row_scale(content))
-    picks = []
-    for row in range(len(histories)):
-        chosen = top[row][top[row] != NO_ITEM]
-        user = _Reviewed(batch.positions[row], batch.ratings[row], float(batch.content_weights[row]))
-        picks.append(_picks(model, user, chosen, blended[row], peaks=(peaks[0][row], peaks[1][row])))
-    return picks
-
-
-# --- One user, as a request needs it ------------------------------------------------------------------------------
-# The same arithmetic as the batch path on plain numpy arrays: building scipy matrices for a single row costs more
-# than the scoring itself, and a request must not pay that.
+# --- Scoring one user ---------------------------------------------------------------------------------------------
+# A user's scores are sums over the model's rows of the movies they reviewed. Those rows are read once per
+# request, then used both for the scores and for the reasons.
 
 
 @dataclass(frozen=True)
@@ -243,91 +164,103 @@ class _Reviewed:
     content_weight: float
 
 
+@dataclass(frozen=True)
+class _ReviewedRows:
+    """The model's rows for a user's reviewed movies.
+
+    ``collaborative`` holds the collaborative weights' rows (dense for EASE, sparse for item kNN) of those reviewed
+    movies that have one, ``with_collaborative`` says which of the reviewed movies they are.
+    """
+
+    content: sp.csr_array
+    with_collaborative: np.ndarray
+    collaborative: np.ndarray | sp.csr_array
+
+
+def _positions(model: ServedModel, movie_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index positions of ``movie_ids`` in the model, and which of them it knows (movies added since the build
+    are not in it)."""
+    found = np.searchsorted(model.movie_ids, movie_ids)
+    known = found < len(model.movie_ids)
+    known[known] = model.movie_ids[found[known]] == movie_ids[known]
+    return found, known
+
+
 def _reviewed(model: ServedModel, history: UserHistory) -> _Reviewed:
     found, known = _positions(model, history.movie_ids)
     weight = float(content_weights(np.array([len(history)]))[0])
     return _Reviewed(found[known], history.ratings[known], weight)
 
 
-def _csr_rows(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The stored entries of ``rows`` of a CSR matrix as (index into ``rows``, column, value) arrays."""
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - starts
-    ends = np.cumsum(lengths)
-    entries = np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
-    return np.repeat(np.arange(len(rows)), lengths), matrix.indices[entries], matrix.data[entries]
-
-
-def _csr_block(matrix: sp.csr_array, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """matrix[rows][:, columns] as a dense array (``columns`` distinct)."""
-    owner, found, values = _csr_rows(matrix, rows)
-    slot = np.full(matrix.shape[1], -1)
-    slot[columns] = np.arange(len(columns))
-    wanted = slot[found] >= 0
-    block = np.zeros((len(rows), len(columns)))
-    block[owner[wanted], slot[found[wanted]]] = values[wanted]
-    return block
-
-
-def _collaborative_rows(model: ServedModel, user: _Reviewed) -> np.ndarray:
-    """The collaborative model's rows of the user's reviewed movies (movies nobody else reviewed have none)."""
+def _reviewed_rows(model: ServedModel, user: _Reviewed) -> _ReviewedRows:
     rows = model.collaborative_index[user.positions]
-    return rows[rows >= 0]
+    with_collaborative = np.flatnonzero(rows >= 0)
+    return _ReviewedRows(
+        content=model.content_similarity[user.positions],
+        with_collaborative=with_collaborative,
+        collaborative=_weight_rows(model, rows[with_collaborative]),
+    )
 
 
-def _user_collaborative(model: ServedModel, user: _Reviewed) -> np.ndarray:
-    """x_u B over the model's whole movie index (0 for movies nobody reviewed)."""
-    scores = np.zeros(len(model.movie_ids))
-    rows = _collaborative_rows(model, user)
-    if not len(rows):
-        return scores
-    if model.collaborative == EASE:
-        scores[model.collaborative_positions] = model.ease_weights[rows].sum(axis=0, dtype=np.float64)
-    elif model.collaborative == ITEM_KNN:
-        _, columns, values = _csr_rows(model.knn_weights, rows)
-        scores[model.collaborative_positions] = np.bincount(
-            columns, weights=values, minlength=len(model.collaborative_positions)
-        )
-    return scores
+def _weight_rows(model: ServedModel, rows: np.ndarray) -> np.ndarray | sp.csr_array:
+    """Rows ``rows`` of the collaborative weights; an empty block when the build had no reviews to fit."""
+    if model.ease_weights is not None:
+        return model.ease_weights[rows]
+    if model.knn_weights is not None:
+        return model.knn_weights[rows]
+    return np.zeros((len(rows), len(model.collaborative_positions)))
 
 
-def _user_content(model: ServedModel, user: _Reviewed) -> np.ndarray:
-    """The user's liked movies' neighbour rows, each weighted by how much they liked it."""
-    owner, columns, values = _csr_rows(model.content_similarity, user.positions)
-    weights = liking_weights(user.ratings)[owner] * values
-    return np.bincount(columns, weights=weights, minlength=len(model.movie_ids))
+def _dense(block: np.ndarray | sp.csr_array) -> np.ndarray:
+    return block if isinstance(block, np.ndarray) else block.toarray()
 
 
 def personal_picks(model: ServedModel, history: UserHistory, *, limit: int) -> list[Pick]:
-    """The user's top ``limit`` unreviewed movies by blended score, each with its reason; may be fewer.
-
-    Exactly personal_picks_batch for one user (a test holds them together).
-    """
+    """The user's top ``limit`` unreviewed movies by blended score, each with its reason; may be fewer."""
     user = _reviewed(model, history)
     if not len(user.positions):
         return []
-    collaborative, content = _user_collaborative(model, user), _user_content(model, user)
+    rows = _reviewed_rows(model, user)
+    collaborative = _collaborative_scores(model, rows)
+    # The user's liked movies' neighbour rows, each weighted by how much they liked it.
+    content = rows.content.T @ liking_weights(user.ratings)
     blended = blend_scores(collaborative[None], content[None], np.array([user.content_weight]))[0]
-    candidates = _candidates(blended)
-    candidates[user.positions] = -np.inf
-    best, scores = top_k_per_row(candidates[None], limit)
-    chosen = best[0][~np.isneginf(scores[0])]
-    peaks = (row_scale(collaborative[None])[0], row_scale(content[None])[0])
-    return _picks(model, user, chosen, blended, peaks=peaks)
-
-
-def _picks(
-    model: ServedModel, user: _Reviewed, items: np.ndarray, blended: np.ndarray, *, peaks: tuple[float, float]
-) -> list[Pick]:
-    reasons = _reasons(model, user, items, peaks=peaks)
+    chosen = _best_unreviewed(blended, user.positions, limit)
+    peaks = (float(row_scale(collaborative[None])[0]), float(row_scale(content[None])[0]))
+    reasons = _reasons(model, user, rows, chosen, peaks=peaks)
     return [
         Pick(int(model.movie_ids[item]), float(blended[item]), because, liked)
-        for item, (because, liked) in zip(items, reasons, strict=True)
+        for item, (because, liked) in zip(chosen, reasons, strict=True)
     ]
 
 
+def _collaborative_scores(model: ServedModel, rows: _ReviewedRows) -> np.ndarray:
+    """x_u B over the model's whole movie index (0 for movies nobody reviewed)."""
+    scores = np.zeros(len(model.movie_ids))
+    if len(rows.with_collaborative):
+        scores[model.collaborative_positions] = _column_sums(rows.collaborative)
+    return scores
+
+
+def _column_sums(block: np.ndarray | sp.csr_array) -> np.ndarray:
+    if isinstance(block, np.ndarray):
+        return block.sum(axis=0, dtype=np.float64)
+    return block.T @ np.ones(block.shape[0])  # several times faster than a sparse .sum(axis=0)
+
+
+def _best_unreviewed(blended: np.ndarray, reviewed: np.ndarray, limit: int) -> np.ndarray:
+    """Index positions of the ``limit`` best-scored movies the user has not reviewed, best first.
+
+    Nothing links a user to a movie with no positive score; popularity fills those places instead.
+    """
+    candidates = np.where(blended > 0, blended, -np.inf)
+    candidates[reviewed] = -np.inf
+    best, scores = top_k_per_row(candidates[None], limit)
+    return best[0][~np.isneginf(scores[0])]
+
+
 def _reasons(
-    model: ServedModel, user: _Reviewed, items: np.ndarray, *, peaks: tuple[float, float]
+    model: ServedModel, user: _Reviewed, rows: _ReviewedRows, items: np.ndarray, *, peaks: tuple[float, float]
 ) -> list[tuple[tuple[int, ...], bool]]:
     """Per item, "because you liked ..." naming the user's highest-rated movies among those that did most for
     its score.
@@ -337,16 +270,16 @@ def _reasons(
     """
     if len(items) == 0:
         return []
-    positions, ratings, weight = user.positions, user.ratings, user.content_weight
-    content = _csr_block(model.content_similarity, positions, items) * liking_weights(ratings)[:, None]
+    content = _dense(rows.content[:, items]) * liking_weights(user.ratings)[:, None]
     collaborative = np.zeros_like(content)
-    user_rows, item_columns = model.collaborative_index[positions], model.collaborative_index[items]
-    mine, theirs = np.flatnonzero(user_rows >= 0), np.flatnonzero(item_columns >= 0)
-    if len(mine) and len(theirs):
-        collaborative[np.ix_(mine, theirs)] = _collaborative_weights(model, user_rows[mine], item_columns[theirs])
-    # Each reviewed movie's part, scaled and blended exactly as the scores were (blend_scores).
+    columns = model.collaborative_index[items]
+    scored = np.flatnonzero(columns >= 0)
+    if len(rows.with_collaborative) and len(scored):
+        block = _dense(rows.collaborative[:, columns[scored]])
+        collaborative[np.ix_(rows.with_collaborative, scored)] = block
+    weight = user.content_weight
     share = collaborative if weight == 0 else (1 - weight) * collaborative / peaks[0] + weight * content / peaks[1]
-    return _most_helpful(share, positions, ratings, model.movie_ids)
+    return _most_helpful(share, user.positions, user.ratings, model.movie_ids)
 
 
 def _most_helpful(
@@ -366,19 +299,12 @@ def _most_helpful(
     named = movie_ids[positions[chosen]].T.tolist()
     named_helped = chosen_helped.T.tolist()
     # Liked: every named movie got LIKED_RATING or more (movies that did not help count as liked here).
-    liked = (np.where(chosen_helped, ratings[chosen], np.inf) >= LIKED_RATING).all(axis=0) & chosen_helped.any(axis=0)
+    liked = np.all(np.where(chosen_helped, ratings[chosen], np.inf) >= LIKED_RATING, axis=0)
+    liked &= chosen_helped.any(axis=0)
     return [
         (tuple(movie for movie, used in zip(row, used_flags, strict=True) if used), bool(is_liked))
         for row, used_flags, is_liked in zip(named, named_helped, liked.tolist(), strict=True)
     ]
-
-
-def _collaborative_weights(model: ServedModel, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    if model.collaborative == EASE:
-        if len(columns) * 16 < model.ease_weights.shape[1]:
-            return model.ease_weights[np.ix_(rows, columns)]
-        return model.ease_weights[rows][:, columns]  # for many columns, two gathers beat np.ix_ several times
-    return _csr_block(model.knn_weights, rows, columns)
 
 
 def collaborative_scores_of(model: ServedModel, history: UserHistory, movie_ids: np.ndarray) -> np.ndarray:
@@ -386,12 +312,21 @@ def collaborative_scores_of(model: ServedModel, history: UserHistory, movie_ids:
 
     Only the weights between the user's movies and these are read, not the whole row of every reviewed movie.
     """
-    rows = _collaborative_rows(model, _reviewed(model, history))
+    rows = model.collaborative_index[_reviewed(model, history).positions]
+    rows = rows[rows >= 0]
     found, known = _positions(model, movie_ids)
     columns = np.full(len(movie_ids), -1)
     columns[known] = model.collaborative_index[found[known]]
     scored = np.flatnonzero(columns >= 0)
     scores = np.zeros(len(movie_ids))
     if len(rows) and len(scored):
-        scores[scored] = _collaborative_weights(model, rows, columns[scored]).sum(axis=0, dtype=np.float64)
+        scores[scored] = _weight_block(model, rows, columns[scored]).sum(axis=0, dtype=np.float64)
     return scores
+
+
+def _weight_block(model: ServedModel, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The collaborative weights at ``rows`` x ``columns``, dense."""
+    if model.ease_weights is not None and len(columns) * 16 < model.ease_weights.shape[1]:
+        return model.ease_weights[np.ix_(rows, columns)]
+    # For many columns, two gathers beat np.ix_ several times.
+    return _dense(_weight_rows(model, rows)[:, columns])

@@ -97,8 +97,6 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from movies.models import Movie
-    from recommendations.models import SimilarMovie
     from recommendations.services import recommendations_build
 
     call_command("migrate", verbosity=0)
@@ -107,9 +105,18 @@ def main() -> int:
     print(f"loaded {count:,} TMDB movies in {time.perf_counter() - started:.1f} s")
     result = recommendations_build()
     print(f"build_recommendations: {result.version.build_seconds:.2f} s ({result.stats.seconds})")
+    missing = titles_without_franchise_neighbours(result.version, show=args.show)
+    print("\nevery checked title has a franchise entry in its top 10" if not missing else f"\nmissing: {missing}")
+    return 1 if missing else 0
 
-    by_title = {title: pk for pk, title in Movie.objects.values_list("pk", "title")}
+
+def titles_without_franchise_neighbours(version, *, show: int) -> list[str]:
+    """Print each checked title's top neighbours; return the titles with none of their franchise in the top 10."""
+    from movies.models import Movie
+    from recommendations.models import SimilarMovie
+
     titles = dict(Movie.objects.values_list("pk", "title"))
+    by_title = {title: pk for pk, title in titles.items()}
     missing = []
     for group in FRANCHISES:
         for title in group:
@@ -117,20 +124,19 @@ def main() -> int:
                 print(f"  (not in the data: {title})")
                 continue
             neighbours = list(
-                SimilarMovie.objects.filter(version=result.version, movie_id=by_title[title])
+                SimilarMovie.objects.filter(version=version, movie_id=by_title[title])
                 .order_by("rank")
                 .values_list("neighbour_id", "score")[:10]
             )
             names = [titles[neighbour] for neighbour, _ in neighbours]
             hits = [name for name in names if name in group and name != title]
             print(f"\n{title}: {len(hits)} of its franchise in the top 10")
-            for rank, (neighbour, score) in enumerate(neighbours[: args.show], 1):
+            for rank, (neighbour, score) in enumerate(neighbours[:show], 1):
                 mark = "*" if titles[neighbour] in group else " "
                 print(f"  {rank:2d}. {mark} {titles[neighbour]} ({score:.3f})")
             if not hits:
                 missing.append(title)
-    print("\nevery checked title has a franchise entry in its top 10" if not missing else f"\nmissing: {missing}")
-    return 1 if missing else 0
+    return missing
 
 
 if __name__ == "__main__":

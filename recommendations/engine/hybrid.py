@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 # On MovieLens 100k, EASE beats content similarity by a wide margin for users with a full history (see
-# scripts/evaluate_offline.py), so content only helps until a user has a couple of dozen reviews.
+# manage.py evaluate_recommender), so content only helps until a user has a couple of dozen reviews.
 DEFAULT_BLEND_REVIEWS = 20
 
 

@@ -2,18 +2,11 @@
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from recommendations.engine.ranking import NO_ITEM, top_k_per_row
 
 DEFAULT_CHUNK_SIZE = 512
-
-
-def l2_normalise_rows(matrix: sp.sparray) -> sp.csr_array:
-    """Scale every row to unit length so dot products are cosines; all-zero rows stay zero."""
-    matrix = sp.csr_array(matrix, dtype=np.float64)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    inverse_norms = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return sp.csr_array(sp.diags_array(inverse_norms) @ matrix)
 
 
 def cosine_neighbours(
@@ -25,7 +18,7 @@ def cosine_neighbours(
     with ``NO_ITEM`` and similarity 0. Similarities are computed one row chunk at a time, so memory is
     bounded by ``chunk_size x n_rows``, never ``n_rows x n_rows``.
     """
-    unit_vectors = l2_normalise_rows(vectors)
+    unit_vectors = normalize(vectors)  # unit rows: dot products are cosines
     unit_vectors_t = unit_vectors.T.tocsr()
     n_rows = unit_vectors.shape[0]
     indices = np.full((n_rows, k), NO_ITEM, dtype=np.int64)
@@ -40,7 +33,7 @@ def cosine_neighbours(
 
 def cosine_neighbours_of(query: sp.sparray, vectors: sp.sparray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` rows of ``vectors`` most cosine-similar to each row of ``query``, padded like ``cosine_neighbours``."""
-    block = (l2_normalise_rows(query) @ l2_normalise_rows(vectors).T).toarray()
+    block = (normalize(query) @ normalize(vectors).T).toarray()
     return _related_top_k(block, k)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.caching import cached
 from movies.models import STARS, Movie
-from recommendations.builders import DOCUMENT_CAST, names
+from recommendations.builders import DOCUMENT_CAST, names_in
 from recommendations.selectors.common import list_cache_seconds
 from recommendations.selectors.popular import catalogue_mean_rating
 from reviews.models import Review
@@ -26,8 +26,8 @@ def _taste_profile(user: AbstractBaseUser, limit: int) -> dict:
     reviews = list(Review.objects.filter(user=user).values_list(*COLUMNS, "movie__cast"))
     liked = [review for review in reviews if review[0] >= HIGH_RATING]
     ratings = [review[0] for review in reviews]
-    directors = Counter(name for review in liked for name in names(review[5]))
-    actors = Counter(name for review in liked for name in names(review[6])[:DOCUMENT_CAST])
+    directors = Counter(name for review in liked for name in names_in(review[5]))
+    actors = Counter(name for review in liked for name in names_in(review[6])[:DOCUMENT_CAST])
     return {
         "favourite_genres": _favourite_genres([review[2] for review in liked], limit),
         "favourite_directors": _people(directors, limit),

@@ -62,6 +62,12 @@ def test_content_neighbours_are_the_same_kind_of_movie_best_first_and_never_the_
     assert scores == sorted(scores, reverse=True)
 
 
+def test_a_movies_document_takes_only_the_names_in_its_list_fields():
+    assert builders.names_in(["Christopher Nolan", 3, None, "Emma Thomas"]) == ["Christopher Nolan", "Emma Thomas"]
+    assert builders.names_in("Christopher Nolan") == []
+    assert builders.names_in(None) == []
+
+
 def test_served_ease_ranks_exactly_like_the_engine_for_users_with_full_histories(settings):
     """Users with 20+ reviews get the collaborative model's ranking alone: it must be the engine's top k."""
     settings.RECOMMENDER_EASE_L2 = 50.0

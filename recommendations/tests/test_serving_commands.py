@@ -40,7 +40,7 @@ def test_recommend_one_user_as_json_matches_the_api():
     assert all(set(item) == ITEM_KEYS for item in entry["items"])
 
 
-def test_recommend_all_users_streams_one_line_per_user_scored_in_batches(monkeypatch):
+def test_recommend_all_users_streams_one_line_per_user_read_in_batches(monkeypatch):
     from recommendations.management.commands import recommend
 
     monkeypatch.setattr(recommend, "BATCH_SIZE", 5)  # several batches

@@ -1,18 +1,15 @@
-"""The request path scores one user with plain numpy; it must agree with the batch (matrix) path exactly."""
+"""Scoring one user: the picks, their reasons, the collaborative scores of some movies, and the command line."""
+
+import io
+import json
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 
+from movies.models import Movie
 from recommendations.selectors.common import user_history
-from recommendations.serving import (
-    UserHistory,
-    _batch,
-    collaborative_scores,
-    collaborative_scores_of,
-    personal_picks,
-    personal_picks_batch,
-    served_model,
-)
+from recommendations.serving import UserHistory, collaborative_scores_of, personal_picks, served_model
 from recommendations.tests.serving_helpers import build, bulk_reviews, bulk_users
 from tests.factories import MovieFactory
 
@@ -43,19 +40,21 @@ def scored(request, settings):
     return served_model(), catalogue, people
 
 
-def test_one_user_picks_are_exactly_the_batch_picks(scored):
+def test_recommend_all_users_gives_each_user_their_personal_picks(scored):
     model, _, people = scored
-    histories = [user_history(person.pk) for person in people]
+    out = io.StringIO()
+    call_command("recommend", "--all-users", "--limit", "8", "--format", "jsonl", stdout=out)
+    by_user = {entry["user"]: entry["items"] for entry in map(json.loads, out.getvalue().splitlines())}
+    titles = dict(Movie.objects.values_list("pk", "title"))
 
-    batch = personal_picks_batch(model, histories, limit=8)
-
-    for history, expected in zip(histories, batch, strict=True):
-        single = personal_picks(model, history, limit=8)
-        assert [pick.movie_id for pick in single] == [pick.movie_id for pick in expected]
-        assert [pick.because for pick in single] == [pick.because for pick in expected]
-        assert [pick.liked for pick in single] == [pick.liked for pick in expected]
-        assert np.allclose([pick.score for pick in single], [pick.score for pick in expected], rtol=1e-9)
-        assert not {pick.movie_id for pick in single} & set(history.movie_ids.tolist())
+    for person in people:
+        history = user_history(person.pk)
+        picks = personal_picks(model, history, limit=8)
+        items = by_user[person.username][: len(picks)]
+        assert [item["movie_id"] for item in items] == [pick.movie_id for pick in picks]
+        assert [item["score"] for item in items] == [pick.score for pick in picks]
+        assert [item["reason"] for item in items] == [pick.reason(titles) for pick in picks]
+        assert not {pick.movie_id for pick in picks} & set(history.movie_ids.tolist())
 
 
 def test_reasons_name_reviewed_movies_that_pull_the_pick_up(scored):
@@ -67,13 +66,22 @@ def test_reasons_name_reviewed_movies_that_pull_the_pick_up(scored):
             assert len(pick.because) <= 2
 
 
+def full_collaborative_row(model, history: UserHistory) -> np.ndarray:
+    """x_u B written out densely: the user's 0/1 row over the collaborative movies times the whole weight matrix."""
+    weights = model.ease_weights if model.ease_weights is not None else model.knn_weights.toarray()
+    reviewed = np.zeros(len(model.collaborative_positions))
+    reviewed[np.isin(model.movie_ids[model.collaborative_positions], history.movie_ids)] = 1
+    row = np.zeros(len(model.movie_ids))
+    row[model.collaborative_positions] = reviewed @ weights
+    return row
+
+
 def test_collaborative_scores_of_some_movies_are_those_of_the_full_row(scored):
     model, catalogue, people = scored
     wanted = np.array([movie.pk for movie in catalogue[::3]] + [10**9], dtype=np.int64)  # the last is unknown
     for person in people[:10]:
         history = user_history(person.pk)
-        # The batch path's x_u B (a sparse-by-dense product over the whole index), read at the wanted movies.
-        full = collaborative_scores(model, _batch(model, [history]).seen)[0]
+        full = full_collaborative_row(model, history)
         positions = np.searchsorted(model.movie_ids, wanted[:-1])
 
         scores = collaborative_scores_of(model, history, wanted)

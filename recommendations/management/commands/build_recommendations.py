@@ -1,7 +1,9 @@
 """Rebuild the recommender (content neighbours and collaborative model) and serve the new version."""
 
-from django.core.management.base import BaseCommand, CommandError
-from threadpoolctl import threadpool_limits
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from recommendations import services
 
@@ -12,13 +14,13 @@ class Command(BaseCommand):
         "reviews, write them as a new version and switch to it. Refuses to run while another build holds the lock."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-activate", action="store_true", help="Build and store the version, but keep serving the current one."
         )
         parser.add_argument("--blas-threads", type=int, help="Threads for the matrix inversion (default: all cores).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             with threadpool_limits(limits=options["blas_threads"]):
                 result = services.recommendations_build(activate=not options["no_activate"])

@@ -1,13 +1,16 @@
 """Print for-you recommendations for one user or every user, as JSON or JSON lines."""
 
 import json
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from movies.models import Movie
 from recommendations.selectors.for_you import Entry, for_you_entries
-from recommendations.serving import UserHistory, personal_picks_batch, served_model
+from recommendations.serving import UserHistory, personal_picks, served_model
 from reviews.models import Review
 
 BATCH_SIZE = 256
@@ -20,14 +23,14 @@ class Command(BaseCommand):
         "--format jsonl writes one per line as it goes."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         who = parser.add_mutually_exclusive_group(required=True)
         who.add_argument("--user", metavar="USERNAME")
-        who.add_argument("--all-users", action="store_true", help="Every active user, scored in batches.")
+        who.add_argument("--all-users", action="store_true", help="Every active user, read in batches.")
         parser.add_argument("--limit", type=int, default=10, help="Movies per user (1-50, default 10).")
         parser.add_argument("--format", choices=["json", "jsonl"], default="json")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         limit = options["limit"]
         if not 1 <= limit <= 50:
             raise CommandError("--limit must be between 1 and 50.")
@@ -36,7 +39,7 @@ class Command(BaseCommand):
             user = users.filter(username__iexact=options["user"]).first()
             if user is None:
                 raise CommandError(f"No active user {options['user']!r}.")
-            batches = [[user]]
+            batches: Iterable[list[Any]] = [[user]]
         else:
             batches = _batches(users)
         as_lines = options["format"] == "jsonl"
@@ -57,7 +60,7 @@ class Command(BaseCommand):
             self.stdout.write("]")
 
 
-def _batches(users):
+def _batches(users: QuerySet[Any]) -> Iterator[list[Any]]:
     """Users in primary-key order, BATCH_SIZE at a time, without holding them all in memory."""
     last = 0
     while True:
@@ -68,15 +71,11 @@ def _batches(users):
         last = batch[-1].pk
 
 
-def recommend_batch(users: list, *, limit: int) -> list[dict]:
-    """One entry per user: the model scores the whole batch at once (engine recommend_top_k)."""
+def recommend_batch(users: list[Any], *, limit: int) -> list[dict[str, Any]]:
+    """One entry per user, each the user's for-you list; the batch shares its database queries."""
     model = served_model()
-    rows: dict[int, list[tuple[int, int]]] = {user.pk: [] for user in users}
-    reviews = Review.objects.filter(user_id__in=list(rows)).order_by("movie_id")
-    for user_id, movie_id, rating in reviews.values_list("user_id", "movie_id", "rating"):
-        rows[user_id].append((movie_id, rating))
-    histories = [UserHistory.from_rows(rows[user.pk]) for user in users]
-    picks = personal_picks_batch(model, histories, limit=limit) if model is not None else [[] for _ in users]
+    histories = _histories(users)
+    picks = [personal_picks(model, history, limit=limit) if model is not None else [] for history in histories]
     named = {movie_id for user_picks in picks for pick in user_picks for movie_id in (pick.movie_id, *pick.because)}
     titles = dict(Movie.objects.filter(pk__in=named).values_list("pk", "title"))
     entries = [
@@ -92,7 +91,16 @@ def recommend_batch(users: list, *, limit: int) -> list[dict]:
     ]
 
 
-def _item(movie: tuple, entry: Entry) -> dict:
+def _histories(users: list[Any]) -> list[UserHistory]:
+    """Each user's reviews, in one query."""
+    rows: dict[int, list[tuple[int, int]]] = {user.pk: [] for user in users}
+    reviews = Review.objects.filter(user_id__in=list(rows)).order_by("movie_id")
+    for user_id, movie_id, rating in reviews.values_list("user_id", "movie_id", "rating"):
+        rows[user_id].append((movie_id, rating))
+    return [UserHistory.from_rows(rows[user.pk]) for user in users]
+
+
+def _item(movie: tuple[Any, ...], entry: Entry) -> dict[str, Any]:
     movie_id, movielens_id, tmdb_id, title = movie
     return {
         "movie_id": movie_id,

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from recommendations.engine.evaluation import (
+from recommendations.engine.interactions import Ratings
+from recommendations.evaluation.experiment import (
     evaluate_models,
     evaluation_data,
     fit_content_scorer,
@@ -9,7 +10,6 @@ from recommendations.engine.evaluation import (
     splitter_for,
     tune_ease_l2,
 )
-from recommendations.engine.interactions import Ratings
 
 N_USERS, N_ITEMS = 80, 40
 

@@ -1,8 +1,8 @@
 """One offline evaluation run on a MovieLens-style dataset on disk, and its report as text.
 
-Shared by ``scripts/evaluate_offline.py`` and ``manage.py evaluate_recommender``: both read the dataset files
-directly (never the application database), split them, tune EASE's L2 on a validation split carved from train
-unless it is given, fit every model on the train split only and score the test split.
+Run by ``manage.py evaluate_recommender``: it reads the dataset files directly (never the application database),
+splits them, tunes EASE's L2 on a validation split carved from train unless it is given, fits every model on the
+train split only and scores the test split.
 """
 
 import time
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recommendations.engine.content import movie_document
-from recommendations.engine.evaluation import (
+from recommendations.engine.interactions import load_movielens_items, load_movielens_ratings
+from recommendations.evaluation.experiment import (
     EaseTuning,
     ModelEvaluation,
     evaluate_models,
@@ -19,7 +20,6 @@ from recommendations.engine.evaluation import (
     splitter_for,
     tune_ease_l2,
 )
-from recommendations.engine.interactions import load_movielens_items, load_movielens_ratings
 
 RATINGS_FILE_NAMES = ("ml-100k.inter", "u.data")
 
@@ -73,10 +73,13 @@ def run_offline_evaluation(
     split = splitter_for(protocol, seed=seed)
     train, test = split(ratings)
 
-    tuning = tune_ease_l2(train, split, k=k) if ease_l2 is None else None
+    tuning = None
+    if ease_l2 is None:
+        tuning = tune_ease_l2(train, split, k=k)
+        ease_l2 = tuning.l2
     documents = item_documents(path)
     data = evaluation_data(train, test, item_documents=documents)
-    fitters = model_fitters(ease_l2=tuning.l2 if tuning else ease_l2, with_content=documents is not None)
+    fitters = model_fitters(ease_l2=ease_l2, with_content=documents is not None)
     results = evaluate_models(data, fitters, k=k)
     return OfflineReport(
         ratings_path=path,

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from recommendations.engine.interactions import Ratings
-from recommendations.engine.splits import held_out_counts, random_split, temporal_split
+from recommendations.evaluation.splits import held_out_counts, random_split, temporal_split
 
 
 def ratings_for(counts_by_user: dict[int, int]) -> Ratings:

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recommendations.engine.metrics import (
+from recommendations.engine.ranking import NO_ITEM
+from recommendations.evaluation.metrics import (
     catalogue_coverage,
     hit_matrix,
     map_at_k,
@@ -13,7 +14,6 @@ from recommendations.engine.metrics import (
     ranking_metrics,
     recall_at_k,
 )
-from recommendations.engine.ranking import NO_ITEM
 
 N_ITEMS = 10
 

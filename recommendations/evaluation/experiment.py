@@ -1,4 +1,7 @@
-"""Offline evaluation: fit every model on a train split, recommend top k unseen items, score against test."""
+"""One evaluation experiment: fit every model on a train split, recommend top k unseen items, score against test.
+
+Also tunes EASE's L2 on a validation split carved from train, so the test split is never looked at.
+"""
 
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -12,12 +15,11 @@ from recommendations.engine.ease import DEFAULT_EASE_L2, ease_scores, ease_weigh
 from recommendations.engine.hybrid import blend_scores, content_weights, liking_matrix
 from recommendations.engine.interactions import IdIndex, Ratings, index_ids, ratings_matrix
 from recommendations.engine.item_knn import fit_item_knn, item_knn_scores
-from recommendations.engine.metrics import RankingMetrics, ndcg_at_k, ranking_metrics
 from recommendations.engine.neighbours import neighbours_to_matrix
-from recommendations.engine.popularity import fit_popularity, popularity_scores
 from recommendations.engine.ranking import UserScorer, recommend_top_k
-from recommendations.engine.splits import random_split, temporal_split
-from recommendations.engine.user_knn import naive_user_knn_scores
+from recommendations.evaluation.baselines import fit_popularity, naive_user_knn_scores, popularity_scores
+from recommendations.evaluation.metrics import RankingMetrics, ndcg_at_k, ranking_metrics
+from recommendations.evaluation.splits import random_split, temporal_split
 
 PROTOCOLS = ("random", "temporal")
 EASE_L2_GRID = (50.0, 100.0, 200.0, 300.0, 400.0, 500.0, 700.0, 1000.0, 1500.0)
