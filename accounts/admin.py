@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "date_joined")
     search_fields = ("username", "email", "first_name", "last_name")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Profile", {"fields": ("bio", "avatar")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Profile", {"fields": ("bio", "avatar")}))
 
     # Deleting through the admin must correct the movies the user reviewed, as the API does.
     def delete_model(self, request, obj):

@@ -1,16 +1,15 @@
-from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, QuerySet
 
-User = get_user_model()
+from accounts.models import User
 
 
-def users_with_review_stats() -> QuerySet:
+def users_with_review_stats() -> QuerySet[User]:
     return User.objects.filter(is_active=True).annotate(
         review_count=Count("reviews"), average_rating_given=Avg("reviews__rating")
     )
 
 
-def user_find_for_login(identifier: str):
+def user_find_for_login(identifier: str) -> User | None:
     """The active user whose email or username matches `identifier`, ignoring case.
 
     An identifier containing "@" is tried as an email address first; usernames may contain "@"

@@ -1,23 +1,24 @@
-from django.contrib.auth import get_user_model
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import User
 from core.caching import catalogue_changed
 from reviews.services import user_reviews_delete
 
-User = get_user_model()
 
-
-def tokens_for_user(user) -> dict[str, str]:
+def tokens_for_user(user: User) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def _validate_password_for(field: str, password: str, user) -> None:
+def _validate_password_for(field: str, password: str, user: User) -> None:
     """Django's password validators, reported against the request field that carried the password."""
     try:
         validate_password(password, user=user)
@@ -47,7 +48,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
     return user
 
 
-def user_refresh_tokens_revoke(*, user) -> None:
+def user_refresh_tokens_revoke(*, user: User) -> None:
     """Blacklist every refresh token issued to `user` that is not blacklisted yet."""
     outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     BlacklistedToken.objects.bulk_create(
@@ -55,13 +56,13 @@ def user_refresh_tokens_revoke(*, user) -> None:
     )
 
 
-def _file_delete_on_commit(storage, name: str) -> None:
+def _file_delete_on_commit(storage: Storage, name: str | None) -> None:
     """Remove a file the database no longer points at, once that change is committed."""
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def user_update(*, user, preferred_genres: list | None = None, **fields) -> User:
+def user_update(*, user: User, preferred_genres: list | None = None, **fields: Any) -> User:
     """Write only the given profile fields, so a concurrent password change is never overwritten.
 
     ``preferred_genres`` replaces the genres a user without reviews is recommended from.
@@ -83,7 +84,7 @@ def user_update(*, user, preferred_genres: list | None = None, **fields) -> User
 
 
 @transaction.atomic
-def user_password_change(*, user, old_password: str, new_password: str) -> None:
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["Current password is incorrect."]})
     _validate_password_for("new_password", new_password, user)
@@ -93,14 +94,14 @@ def user_password_change(*, user, old_password: str, new_password: str) -> None:
 
 
 @transaction.atomic
-def user_delete(*, user, password: str) -> None:
+def user_delete(*, user: User, password: str) -> None:
     if not user.check_password(password):
         raise ValidationError({"password": ["Password is incorrect."]})
     user_remove(user=user)
 
 
 @transaction.atomic
-def user_remove(*, user) -> None:
+def user_remove(*, user: User) -> None:
     """Delete an account with everything that hangs off it, keeping movie aggregates exact."""
     # Blacklist first: once the row is gone the tokens lose their owner and could not be found by user.
     user_refresh_tokens_revoke(user=user)

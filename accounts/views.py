@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -25,7 +26,7 @@ from accounts.serializers import (
 )
 from core.throttling import AuthRateThrottle
 
-AUTH_THROTTLES = [AuthRateThrottle, *api_settings.DEFAULT_THROTTLE_CLASSES]
+AUTH_THROTTLES: list[type[BaseThrottle]] = [AuthRateThrottle, *api_settings.DEFAULT_THROTTLE_CLASSES]  # type: ignore[list-item]
 
 AuthResponseSerializer = inline_serializer(
     "AuthResponse", {"user": UserSerializer(), "access": serializers.CharField(), "refresh": serializers.CharField()}
@@ -74,7 +75,7 @@ class LoginView(_ChallengeMixin, APIView):
             get_user_model()().set_password(password)
         if user is None or not user.check_password(password):
             raise AuthenticationFailed("No active account matches these credentials.", code="invalid_credentials")
-        update_last_login(None, user)
+        update_last_login(type(user), user)
         return _auth_response(request, user, status.HTTP_200_OK)
 
 

@@ -7,6 +7,7 @@
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -69,12 +70,18 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return response
     if isinstance(exc, (Http404, PermissionDenied)):
         exc = exceptions.NotFound() if isinstance(exc, Http404) else exceptions.PermissionDenied()
-    detail, code = exc.detail, exc.get_codes()
+    assert isinstance(exc, exceptions.APIException)  # DRF answered it, so it is one
+    response.data = _api_error_body(response.status_code, exc)
+    return response
+
+
+def _api_error_body(status_code: int, exc: exceptions.APIException) -> dict:
+    detail: Any = exc.detail
+    code: Any = exc.get_codes()
     if isinstance(detail, dict):
         # simplejwt nests its message: {"detail": ..., "code": ..., "messages": [...]}.
         detail, code = detail.get("detail", "Invalid request."), code.get("code", "error")
-    response.data = error_body(response.status_code, str(code), str(detail))
-    return response
+    return error_body(status_code, str(code), str(detail))
 
 
 def _json_error(request, status_code: int, code: str, detail: str):

@@ -20,10 +20,12 @@ from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 Render = Callable[[Any], Any]
-Step = tuple[str, Callable[[Any], Any]]
+Step = tuple[str, Render]
+SerializerClass = type[serializers.Serializer]
 
 _PLAIN: dict[type[serializers.Field], Render] = {
     serializers.IntegerField: int,
@@ -36,10 +38,10 @@ _PLAIN: dict[type[serializers.Field], Render] = {
 
 class FastRepresentationMixin:
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        return _render(type(self), instance)
+        return _render(type(self), instance)  # type: ignore[arg-type]  # mixed into serializers only
 
 
-def _render(serializer_class: type[serializers.Serializer], instance: Any) -> dict[str, Any]:
+def _render(serializer_class: SerializerClass, instance: Any) -> dict[str, Any]:
     rendered = {}
     for name, value_of in _steps(serializer_class):
         try:
@@ -50,13 +52,13 @@ def _render(serializer_class: type[serializers.Serializer], instance: Any) -> di
 
 
 @functools.cache
-def _steps(serializer_class: type[serializers.Serializer]) -> list[Step]:
+def _steps(serializer_class: SerializerClass) -> list[Step]:
     fields = [field for field in serializer_class().fields.values() if not field.write_only]
     for field in fields:
         if isinstance(field, serializers.SerializerMethodField):
             # Its method would run on a serializer made without the request's context.
             raise ImproperlyConfigured(f"{serializer_class.__name__}.{field.field_name}: method fields cannot be fast")
-    return [(field.field_name, _value_of(field)) for field in fields]
+    return [(str(field.field_name), _value_of(field)) for field in fields]
 
 
 def _value_of(field: serializers.Field) -> Callable[[Any], Any]:
@@ -74,7 +76,7 @@ def _value_of(field: serializers.Field) -> Callable[[Any], Any]:
 def _reader(field: serializers.Field) -> Callable[[Any], Any]:
     if isinstance(field, serializers.PrimaryKeyRelatedField) or field.source == "*":
         return _drf_reader(field)
-    attribute = operator.attrgetter(field.source)
+    attribute = operator.attrgetter(str(field.source))
     drf_read = _drf_reader(field)
 
     def read(instance: Any) -> Any:
@@ -90,7 +92,7 @@ def _reader(field: serializers.Field) -> Callable[[Any], Any]:
 def _drf_reader(field: serializers.Field) -> Callable[[Any], Any]:
     def read(instance: Any) -> Any:
         value = field.get_attribute(instance)
-        return value.pk if isinstance(value, serializers.PKOnlyObject) and value.pk is None else value
+        return value.pk if isinstance(value, PKOnlyObject) and value.pk is None else value
 
     return read
 
@@ -100,7 +102,7 @@ def _converter(field: serializers.Field) -> Render:
         child_class = type(field.child)
         return lambda items: [_render(child_class, item) for item in _iterable(items)]
     if isinstance(field, FastRepresentationMixin):
-        return functools.partial(_render, type(field))
+        return functools.partial(_render, type(field))  # type: ignore[arg-type]
     if type(field) is serializers.DateTimeField and _iso(field, api_settings.DATETIME_FORMAT) and _local_time(field):
         return functools.partial(_iso_datetime, field)
     if type(field) is serializers.DateField and _iso(field, api_settings.DATE_FORMAT):

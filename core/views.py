@@ -61,7 +61,7 @@ def check_broker() -> bool:
     timeout = settings.HEALTH_CHECK_TIMEOUT
     transport_options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
     with Connection(url, connect_timeout=timeout, transport_options=transport_options) as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=int(timeout) or None)
     return True
 
 
@@ -82,6 +82,6 @@ def health_ready(request):
         response = JsonResponse({"status": "unavailable", "failed": failed, "checks": checks}, status=503)
         # Each failure was logged above with its cause; skip Django's generic 5xx error line,
         # which probes every few seconds would otherwise repeat.
-        response._has_been_logged = True
+        response._has_been_logged = True  # type: ignore[attr-defined]
         return response
     return JsonResponse({"status": "ok", "checks": checks})

@@ -80,4 +80,4 @@ class Movie(models.Model):
     def genre_summaries(self) -> list[dict[str, Any]]:
         """Its genres' id, name and slug, by name. Selectors of lists fill it for a whole page in one query
         (movies.selectors.with_genre_summaries)."""
-        return list(self.genres.order_by("name", "pk").values("id", "name", "slug"))
+        return [dict(row) for row in self.genres.order_by("name", "pk").values("id", "name", "slug")]

@@ -32,7 +32,7 @@ class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
         return selectors.movie_list_rows() if self.action == "list" else super().get_queryset()
 
     def paginate_queryset(self, queryset):
-        return selectors.with_genre_summaries(super().paginate_queryset(queryset))
+        return selectors.with_genre_summaries(super().paginate_queryset(queryset) or [])
 
     @cache_public_read
     def list(self, request, *args, **kwargs):
@@ -97,8 +97,8 @@ class GenreViewSet(viewsets.ModelViewSet):
     @cache_public_read
     def retrieve(self, request, *args, **kwargs):
         genre = self.get_object()
-        movies = selectors.with_genre_summaries(self.paginate_queryset(selectors.genre_movies(genre)))
-        page = self.paginator.get_paginated_response(MovieSerializer(movies, many=True).data).data
+        movies = selectors.with_genre_summaries(self.paginate_queryset(selectors.genre_movies(genre)) or [])
+        page = self.get_paginated_response(MovieSerializer(movies, many=True).data).data
         return Response(GenreDetailSerializer(genre, context={"movies_page": page}).data)
 
     def filter_queryset(self, queryset):

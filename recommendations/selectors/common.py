@@ -1,6 +1,6 @@
 """What several lists share: a user's reviews, movie summaries, the served model's version."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
@@ -9,7 +9,7 @@ from movies.serializers import movie_summaries_by_id
 from recommendations.serving import UserHistory, served_model
 from reviews.models import Review
 
-Ranked = list[tuple[int, float | None]]
+Ranked = Sequence[tuple[int, float | None]]
 
 
 def list_cache_seconds() -> int:
@@ -24,7 +24,7 @@ def served_version() -> int:
 
 def user_history(user_id: int) -> UserHistory:
     return UserHistory.from_rows(
-        Review.objects.filter(user_id=user_id).order_by("movie_id").values_list("movie_id", "rating")
+        list(Review.objects.filter(user_id=user_id).order_by("movie_id").values_list("movie_id", "rating"))
     )
 
 

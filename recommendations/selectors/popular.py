@@ -22,7 +22,7 @@ def _rows(movies: QuerySet[Movie] | list[Movie], scores: dict[int, float] | None
     movies = with_genre_summaries(movies)
     for movie in movies:
         movie.score = scores[movie.pk] if scores else getattr(movie, "score", None)  # type: ignore[attr-defined]
-    return RecommendedMovieSerializer(movies, many=True).data
+    return list(RecommendedMovieSerializer(movies, many=True).data)
 
 
 def global_mean_rating() -> float:

@@ -4,9 +4,9 @@ from collections import Counter
 from datetime import UTC
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from accounts.models import User
 from core.caching import cached
 from movies.models import STARS, Movie
 from recommendations.builders import DOCUMENT_CAST, names_in
@@ -18,11 +18,11 @@ HIGH_RATING = 4
 COLUMNS = ("rating", "created_at", "movie_id", "movie__release_date", "movie__avg_rating", "movie__directors")
 
 
-def taste_profile(*, user: AbstractBaseUser, limit: int) -> dict:
+def taste_profile(*, user: User, limit: int) -> dict:
     return cached(f"taste:{user.pk}:{limit}", lambda: _taste_profile(user, limit), list_cache_seconds())
 
 
-def _taste_profile(user: AbstractBaseUser, limit: int) -> dict:
+def _taste_profile(user: User, limit: int) -> dict:
     reviews = list(Review.objects.filter(user=user).values_list(*COLUMNS, "movie__cast"))
     liked = [review for review in reviews if review[0] >= HIGH_RATING]
     ratings = [review[0] for review in reviews]
