@@ -25,8 +25,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/users/", include("accounts.urls")),
     path("api/recommendations/", include("recommendations.urls")),
-    # Before the router: its movie routes would otherwise answer 404 for this path.
+    # Before the router: its movie routes would otherwise answer 404 for these paths.
     path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),
+    path("api/movies/", include("imports.urls")),
     path("api/", include(router.urls)),
 ]
 

@@ -13,7 +13,6 @@ from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
 from movies.models import Movie
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
-from movies.tmdb_views import TmdbActionsMixin
 from reviews.filters import REVIEW_ORDERING_FIELDS
 from reviews.serializers import ReviewSerializer
 
@@ -26,7 +25,7 @@ from reviews.serializers import ReviewSerializer
     partial_update=extend_schema(tags=["movies"]),
     destroy=extend_schema(tags=["movies"]),
 )
-class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
+class MovieViewSet(viewsets.ModelViewSet):
     """The catalogue. Anyone reads; only admins write (and search, import and sync from TMDB)."""
 
     queryset = selectors.movie_list()
