@@ -58,7 +58,7 @@ POSTER_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}  #
 IMAGE_CONFIGURATION_SECONDS = 24 * 60 * 60
 # When /configuration fails, the fallback is cached briefly so that a batch does not ask again for every movie.
 IMAGE_CONFIGURATION_FALLBACK_SECONDS = 10 * 60
-# Every text field of Movie has a max_length.
+# Text fields always have a max_length.
 _TITLE_MAX = cast(int, Movie._meta.get_field("title").max_length)
 _IMDB_ID_MAX = cast(int, Movie._meta.get_field("imdb_id").max_length)
 _PATH_MAX = cast(int, Movie._meta.get_field("poster_path").max_length)
@@ -112,10 +112,10 @@ def image_configuration(client: TmdbClient) -> ImageConfiguration:
 
 def poster_url(images: ImageConfiguration, path: str | None) -> str:
     """The w500 poster URL for a TMDB poster path; empty without a path."""
-    return _image_url(images, path or "", POSTER_SIZE, images.poster_sizes)
+    return _image_url(images, path, POSTER_SIZE, images.poster_sizes)
 
 
-def _image_url(images: ImageConfiguration, path: str, size: str, sizes: tuple[str, ...]) -> str:
+def _image_url(images: ImageConfiguration, path: str | None, size: str, sizes: tuple[str, ...]) -> str:
     """The image at ``size``, or the largest TMDB offers when it does not offer that one; empty without a path or
     when the URL would not fit the model's field."""
     if sizes and size not in sizes:
