@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "movies",
     "reviews",
+    "imports",
     "recommendations",
 ]
 
@@ -301,7 +302,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Refreshes every movie imported from TMDB; a no-op without TMDB credentials; never two at once (cache lock).
     "sync-tmdb-movies": {
-        "task": "movies.tasks.sync_tmdb_movies",
+        "task": "imports.tasks.sync_tmdb_movies",
         "schedule": crontab(hour=4, minute=7),
     },
     # Rebuilds "similar movies" and the for-you model after the TMDB sync; a lock skips a run while another

@@ -30,6 +30,7 @@ urlpatterns = [
     # Before the router: its movie routes would otherwise answer 404 for these paths.
     path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),
     path("api/movies/<int:pk>/reviews/", MovieReviewsView.as_view(), name="movie-reviews"),
+    path("api/movies/", include("imports.urls")),
     path("api/", include(router.urls)),
 ]
 

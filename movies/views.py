@@ -7,7 +7,6 @@ from core.permissions import IsAdminOrReadOnly
 from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
-from movies.tmdb_views import TmdbActionsMixin
 
 
 @extend_schema_view(
@@ -18,7 +17,7 @@ from movies.tmdb_views import TmdbActionsMixin
     partial_update=extend_schema(tags=["movies"]),
     destroy=extend_schema(tags=["movies"]),
 )
-class MovieViewSet(TmdbActionsMixin, viewsets.ModelViewSet):
+class MovieViewSet(viewsets.ModelViewSet):
     """The catalogue. Anyone reads; only admins write (and search, import and sync from TMDB)."""
 
     queryset = selectors.movie_list()

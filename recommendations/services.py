@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from core.caching import bump_generation
+from core.bulk import insert_rows
+from core.caching import catalogue_changed
 from movies.models import Movie
 from recommendations import artefacts, builders
-from recommendations.bulk import insert_rows
 from recommendations.engine.content import ContentModel, new_item_neighbours
 from recommendations.engine.ranking import NO_ITEM
 from recommendations.models import ModelVersion, RecommenderState, SimilarMovie
@@ -215,7 +215,7 @@ def movie_neighbours_refresh(movie_id: int) -> int:
             for rank, (other, score) in enumerate(neighbours)
         )
         _join_neighbour_lists(version, movie.pk, dict(neighbours), k=k)
-        transaction.on_commit(bump_generation)
+        catalogue_changed()
     return len(neighbours)
 
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from tmdb.fake_server import DEFAULT_TOKEN, MAX_PAGE, PAGE_SIZE, load_movies  # noqa: E402
-from tmdb.types import MovieDetails  # noqa: E402
+from imports.tmdb.types import MovieDetails  # noqa: E402
+from tests.fake_tmdb import DEFAULT_TOKEN, MAX_PAGE, PAGE_SIZE, load_movies  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -74,7 +74,7 @@ def database_counts(db_path: Path) -> dict[str, int]:
 def start_fake_tmdb(dataset: str, log_path: Path) -> tuple[subprocess.Popen, str]:
     log = open(log_path, "w")  # noqa: SIM115 - kept open for the server's lifetime
     server = subprocess.Popen(
-        [str(BIN / "python"), "-m", "tmdb.fake_server", "--movies", dataset, "--host", "127.0.0.1", "--port", "0"],
+        [str(BIN / "python"), "-m", "tests.fake_tmdb", "--movies", dataset, "--host", "127.0.0.1", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=log,

@@ -3,7 +3,7 @@ build the recommender, and check that sequels and franchise entries are among ea
 
     python scripts/check_similar_tmdb.py [--data ../shared/data/tmdb-5000/movies.jsonl] [--show 10]
 
-Movies are created straight from the JSONL (parsed with tmdb.types.MovieDetails, as the TMDB importer does),
+Movies are created straight from the JSONL (parsed with imports.tmdb.types.MovieDetails, as the TMDB importer does),
 so the check needs no network and no TMDB credentials. Exits 1 when an expected pair is missing.
 """
 
@@ -54,9 +54,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def load_movies(path: Path) -> int:
+    from imports.tmdb.types import MovieDetails
     from movies.models import Movie
     from movies.services import genres_get_or_create, movie_genres_link
-    from tmdb.types import MovieDetails
 
     details = [MovieDetails.from_api(json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
     genres = genres_get_or_create(genre.name for movie in details for genre in movie.genres)

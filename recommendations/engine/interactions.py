@@ -1,7 +1,7 @@
 """Ratings as parallel arrays, raw id <-> index maps and the user x item interaction matrix."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -76,25 +76,12 @@ def ratings_matrix(ratings: Ratings, users: IdIndex, items: IdIndex, *, binary: 
     )
 
 
-def load_movielens_ratings(path: Path) -> Ratings:
-    """Read a RecBole ``.inter`` file (with a header) or the original tab-separated ``u.data`` (without)."""
-    with open(path, encoding="utf-8") as file:
-        has_header = not file.readline().split("\t", 1)[0].strip().isdigit()
-    columns = np.loadtxt(path, delimiter="\t", skiprows=int(has_header), dtype=np.float64, ndmin=2)
+def ratings_from_rows(rows: Sequence[tuple[int, int, float, float]]) -> Ratings:
+    """Ratings from ``(user id, item id, rating, timestamp)`` rows, e.g. a MovieLens file's."""
+    columns = np.array(rows, dtype=np.float64).reshape(-1, 4)
     return Ratings(
         user_ids=columns[:, 0].astype(np.int64),
         item_ids=columns[:, 1].astype(np.int64),
         ratings=columns[:, 2],
         timestamps=columns[:, 3].astype(np.int64),
     )
-
-
-def load_movielens_items(path: Path) -> dict[int, tuple[str, str, list[str]]]:
-    """Read a RecBole ``.item`` file into ``{item_id: (title, release_year, genres)}``."""
-    items = {}
-    with open(path, encoding="utf-8", errors="replace") as file:
-        next(file)
-        for line in file:
-            item_id, title, year, genres = [*line.rstrip("\n").split("\t"), "", "", ""][:4]
-            items[int(item_id)] = (title, year, genres.split())
-    return items

@@ -9,8 +9,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from imports.movielens.reader import read_item_lines, read_rating_lines
 from recommendations.engine.content import movie_document
-from recommendations.engine.interactions import load_movielens_items, load_movielens_ratings
+from recommendations.engine.interactions import ratings_from_rows
 from recommendations.evaluation.experiment import (
     EaseTuning,
     ModelEvaluation,
@@ -58,10 +59,7 @@ def item_documents(ratings_path: Path) -> dict[int, str] | None:
     items_path = ratings_path.with_suffix(".item")
     if ratings_path.suffix != ".inter" or not items_path.is_file():
         return None
-    return {
-        item_id: movie_document(title=title, genres=genres)
-        for item_id, (title, _year, genres) in load_movielens_items(items_path).items()
-    }
+    return {item.item_id: movie_document(title=item.title, genres=item.genres) for item in read_item_lines(items_path)}
 
 
 def run_offline_evaluation(
@@ -69,7 +67,9 @@ def run_offline_evaluation(
 ) -> OfflineReport:
     started = time.perf_counter()
     path = ratings_file(dataset)
-    ratings = load_movielens_ratings(path)
+    ratings = ratings_from_rows(
+        [(row.user_id, row.item_id, row.rating, row.timestamp) for row in read_rating_lines(path)]
+    )
     split = splitter_for(protocol, seed=seed)
     train, test = split(ratings)
 

@@ -5,8 +5,7 @@ from recommendations.engine.interactions import (
     Ratings,
     index_ids,
     interaction_matrix,
-    load_movielens_items,
-    load_movielens_ratings,
+    ratings_from_rows,
     ratings_matrix,
 )
 
@@ -50,37 +49,13 @@ def test_ratings_matrix_indexes_raw_ids():
     assert matrix.toarray().tolist() == [[5.0, 0, 0], [0, 0, 0], [0, 0, 1.0]]
 
 
-def test_loads_recbole_inter_file_with_header(tmp_path):
-    path = tmp_path / "ml.inter"
-    path.write_text(
-        "user_id:token\titem_id:token\trating:float\ttimestamp:float\n196\t242\t3\t881250949\n1\t5\t4.5\t7\n"
-    )
-    ratings = load_movielens_ratings(path)
-    assert ratings.user_ids.tolist() == [196, 1]
-    assert ratings.item_ids.tolist() == [242, 5]
+def test_ratings_from_rows_are_parallel_arrays_of_ids_ratings_and_timestamps():
+    ratings = ratings_from_rows([(196, 242, 3.0, 881250949.0), (1, 5, 4.5, 7.0)])
+    assert ratings.user_ids.tolist() == [196, 1] and ratings.user_ids.dtype == np.int64
+    assert ratings.item_ids.tolist() == [242, 5] and ratings.item_ids.dtype == np.int64
     assert ratings.ratings.tolist() == [3.0, 4.5]
-    assert ratings.timestamps.tolist() == [881250949, 7]
-
-
-def test_loads_original_u_data_without_header(tmp_path):
-    path = tmp_path / "u.data"
-    path.write_text("196\t242\t3\t881250949\n186\t302\t3\t891717742\n")
-    ratings = load_movielens_ratings(path)
-    assert len(ratings) == 2
-    assert ratings.user_ids.tolist() == [196, 186]
-    assert ratings.timestamps.tolist() == [881250949, 891717742]
-
-
-def test_loads_item_titles_years_and_genres(tmp_path):
-    path = tmp_path / "ml.item"
-    path.write_text(
-        "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
-        "1\tToy Story\t1995\tAnimation Children's Comedy\n"
-        "267\tunknown\t\tunknown\n"
-    )
-    items = load_movielens_items(path)
-    assert items[1] == ("Toy Story", "1995", ["Animation", "Children's", "Comedy"])
-    assert items[267] == ("unknown", "", ["unknown"])
+    assert ratings.timestamps.tolist() == [881250949, 7] and ratings.timestamps.dtype == np.int64
+    assert len(ratings_from_rows([])) == 0
 
 
 def test_ratings_select_keeps_arrays_aligned():

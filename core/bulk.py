@@ -1,0 +1,29 @@
+"""Fast inserts of many plain rows, for bulk writes that Django's bulk_create makes too slow."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+DEFAULT_BATCH_SIZE = 20_000
+
+
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> None:
+    """INSERT ``rows`` (tuples of database-ready values, in ``columns`` order) into ``table``.
+
+    Each batch commits on its own. PostgreSQL gets COPY, several times faster than INSERT for a million rows;
+    other databases one prepared INSERT run over the batch.
+    """
+    names = ", ".join(columns)
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)

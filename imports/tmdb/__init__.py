@@ -1,0 +1,1 @@
+"""TMDB (The Movie Database) API v3: the HTTP client, its typed responses and errors, and the catalogue import."""
