@@ -10,7 +10,6 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from core.caching import catalogue_changed
-from reviews.services import user_reviews_delete
 
 
 def tokens_for_user(user: User) -> dict[str, str]:
@@ -102,9 +101,9 @@ def user_delete(*, user: User, password: str) -> None:
 
 @transaction.atomic
 def user_remove(*, user: User) -> None:
-    """Delete an account with everything that hangs off it, keeping movie aggregates exact."""
+    """Delete an account with everything that hangs off it (its reviews go through reviews.signals, which keeps the
+    movies' aggregates exact)."""
     # Blacklist first: once the row is gone the tokens lose their owner and could not be found by user.
     user_refresh_tokens_revoke(user=user)
-    user_reviews_delete(user=user)
     _file_delete_on_commit(user.avatar.storage, user.avatar.name)
     user.delete()

@@ -2,19 +2,16 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
+from accounts.models import User
 from core.caching import catalogue_changed
 from movies.models import Movie, no_ratings
 from reviews.models import Review
-
-if TYPE_CHECKING:  # the user model's app sits above this one
-    from accounts.models import User
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
 
@@ -56,7 +53,7 @@ def movie_reviews_changed(movie_ids: Iterable[int]) -> None:
     catalogue_changed()
 
 
-def review_create(*, user: "User", movie: Movie, rating: int, body: str = "") -> Review:
+def review_create(*, user: User, movie: Movie, rating: int, body: str = "") -> Review:
     try:
         with transaction.atomic():
             review = Review.objects.create(user=user, movie=movie, rating=rating, body=body)
@@ -88,7 +85,7 @@ def review_delete(*, review: Review) -> None:
 
 
 @transaction.atomic
-def user_reviews_delete(*, user: "User") -> None:
+def user_reviews_delete(*, user: User) -> None:
     """Delete all of a user's reviews and correct the affected movies (used when an account goes)."""
     movie_ids = list(Review.objects.filter(user=user).values_list("movie_id", flat=True))
     Review.objects.filter(user=user).delete()

@@ -135,3 +135,16 @@ def test_failed_delete_keeps_the_avatar_file(
         assert delete_me(user_client, password="wrong").status_code == 400
 
     assert path.exists()
+
+
+def test_an_account_deleted_outside_the_api_still_corrects_the_movies(db):
+    movie = MovieFactory()
+    leaving, staying = UserFactory(), UserFactory()
+    ReviewFactory(user=leaving, movie=movie, rating=1)
+    ReviewFactory(user=staying, movie=movie, rating=5)
+
+    leaving.delete()
+
+    movie.refresh_from_db()
+    assert (movie.review_count, movie.avg_rating) == (1, 5.0)
+    assert movie.rating_distribution == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1}
