@@ -340,7 +340,10 @@ LOG_REQUESTS = env_bool("LOG_REQUESTS", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "skip_failed_readiness_probes": {"()": "core.logging.SkipFailedReadinessProbes"},
+    },
     "formatters": {
         "json": {"()": "core.logging.JsonFormatter"},
         "plain": {"format": PLAIN_FORMAT},
@@ -358,6 +361,7 @@ LOGGING = {
         # Replaces Django's default handlers (console only under DEBUG, mail_admins) with ours.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["skip_failed_readiness_probes"]},
     },
 }
 

@@ -29,7 +29,7 @@ urlpatterns = [
     path("api/recommendations/", include("recommendations.urls")),
     # Before the router: its movie routes would otherwise answer 404 for these paths.
     path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),
-    path("api/movies/<int:pk>/reviews/", MovieReviewsView.as_view(), name="movie-reviews"),
+    re_path(r"^api/movies/(?P<pk>\d+)/reviews/$", MovieReviewsView.as_view(), name="movie-reviews"),
     path("api/movies/", include("imports.urls")),
     path("api/", include(router.urls)),
 ]

@@ -27,6 +27,9 @@ _RESERVED = frozenset(
 _SKIPPED_EXTRA = frozenset({"request", "server_time", "status_code"})
 
 
+READINESS_PATH = "/health/ready"
+
+
 def current_request_id() -> str | None:
     return request_id_var.get()
 
@@ -38,6 +41,16 @@ class RequestIdFilter(logging.Filter):
         if getattr(record, "request_id", None) is None:
             record.request_id = _request_id_for(record) or "-"
         return True
+
+
+class SkipFailedReadinessProbes(logging.Filter):
+    """Drops Django's generic "Service Unavailable" line for a failed readiness probe: the view has logged each
+    failed check with its cause, and probes every few seconds would repeat the generic line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        probe = request is not None and request.path.rstrip("/") == READINESS_PATH
+        return not (probe and getattr(record, "status_code", None) == 503)
 
 
 def _request_id_for(record: logging.LogRecord) -> str | None:

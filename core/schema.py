@@ -1,5 +1,6 @@
+from typing import Any
+
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
 
 from core.serializers import ErrorSerializer
 
@@ -19,11 +20,15 @@ _BODY_ERRORS = {
 class AutoSchema(openapi.AutoSchema):
     """Documents the shared error body on every operation, next to its success response."""
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        errors = {**_ERRORS, **_BODY_ERRORS} if self.method in {"POST", "PUT", "PATCH"} else _ERRORS
-        for code, description in errors.items():
-            if code not in responses:
-                response = OpenApiResponse(ErrorSerializer, description=description)
-                responses[code] = self._get_response_for_code(response, code, direction=direction)
-        return responses
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            error = {"content": {"application/json": {"schema": self._error_schema()}}}
+            errors = {**_ERRORS, **_BODY_ERRORS} if self.method in {"POST", "PUT", "PATCH"} else _ERRORS
+            for code, description in errors.items():
+                operation["responses"].setdefault(code, {**error, "description": description})
+        return operation
+
+    def _error_schema(self) -> dict[str, Any]:
+        component = self.resolve_serializer(ErrorSerializer, "response")
+        return component.ref

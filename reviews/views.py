@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from core.caching import cache_public_read
 from core.filters import BIGINT_MAX, StrictOrderingFilter
+from core.permissions import IsAdminOrReadOnly
 from movies.models import Movie
 from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
@@ -61,12 +62,13 @@ class MovieReviewsView(generics.ListAPIView):
     """This movie's reviews, newest first."""
 
     serializer_class = ReviewSerializer
+    permission_classes = [IsAdminOrReadOnly]
     filter_backends = [StrictOrderingFilter]
     ordering_fields = REVIEW_ORDERING_FIELDS
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        movie_id = self.kwargs["pk"]
+        movie_id = int(self.kwargs["pk"])
         movie = get_object_or_404(Movie, pk=movie_id if movie_id <= BIGINT_MAX else 0)
         return selectors.review_list().filter(movie=movie)
 
