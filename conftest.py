@@ -3,6 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from recommendations.selectors.common import movie_summary_memo
 from recommendations.serving import forget_served_model
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
@@ -19,6 +20,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.RECOMMENDER_VERSION_CHECK_SECONDS = 0
     forget_served_model()
     cache.clear()
+    movie_summary_memo.clear()
     yield
     cache.clear()
     forget_served_model()

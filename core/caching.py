@@ -8,16 +8,22 @@ Two kinds of value live here:
 - ``cached()``: a computed value (a recommendation list, a movie's neighbours) under a named key;
 - ``cache_public_read``: a public GET handler's whole response, the same for every caller.
 
+``ProcessMemo`` keeps small values under the same versioned keys in the worker's own memory, for data that nearly
+every request reads (measured: rendered movie summaries, which every recommendation list embeds), where a round
+trip and unpickling would cost more than the value saves.
+
 With Redis the generation is shared by every process; with the local-memory cache each process has its own, so
 another process may serve a value up to its timeout old: run several processes with REDIS_URL set.
 """
 
 import functools
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -97,3 +103,27 @@ def cache_public_read(handler: Callable[..., Response]) -> Callable[..., Respons
         return response
 
     return wrapper
+
+
+class ProcessMemo:
+    """A bounded, thread-safe store in this process for values under versioned keys (they never change).
+
+    Entries also expire after ``seconds``, which bounds how long a value lives if a generation bump was lost; the
+    least recently used go first past ``max_entries``.
+    """
+
+    def __init__(self, *, max_entries: int, seconds: float) -> None:
+        self._entries: TTLCache[str, Any] = TTLCache(maxsize=max_entries, ttl=seconds)
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        with self._lock:
+            return {key: self._entries[key] for key in keys if key in self._entries}
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries.update(values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

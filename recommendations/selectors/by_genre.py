@@ -18,13 +18,20 @@ GENRE_PERSONAL_WEIGHT = 0.5
 
 def genre_best(*, slug: str, user: AbstractBaseUser | None, limit: int) -> list[dict] | None:
     """None when there is no genre with that slug."""
-    genre_id = Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    genre_id = _genre_id(slug)
     if genre_id is None:
         return None
     if user is None:
         return scored_rows(_genre_pool(genre_id, GENRE_POOL)[:limit])
     key = f"by-genre:{served_version()}:{genre_id}:{user.pk}:{limit}"
     return cached(key, lambda: _genre_for_user(genre_id, user.pk, limit), list_cache_seconds())
+
+
+def _genre_id(slug: str) -> int | None:
+    def compute() -> dict[str, int | None]:
+        return {"id": Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()}
+
+    return cached(f"genre-id:{slug}", compute, list_cache_seconds())["id"]
 
 
 def _genre_pool(genre_id: int, size: int) -> list[tuple[int, float]]:

@@ -4,12 +4,15 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
-from core.caching import cached
+from core.caching import ProcessMemo, cached, current_generation
 from movies.serializers import movie_summaries_by_id
 from recommendations.serving import UserHistory, served_model
 from reviews.models import Review
 
 Ranked = Sequence[tuple[int, float | None]]
+
+# 50,000 rows are about 25 MB per worker: a 20,000-movie catalogue twice over.
+movie_summary_memo = ProcessMemo(max_entries=50_000, seconds=60)
 
 
 def list_cache_seconds() -> int:
@@ -34,8 +37,20 @@ def cached_user_history(user_id: int) -> UserHistory:
 
 
 def movie_summaries(movie_ids: Iterable[int]) -> dict[int, dict]:
-    """{movie id: MovieSummarySerializer row} for the movies that still exist."""
-    return movie_summaries_by_id(list(dict.fromkeys(movie_ids)))
+    """{movie id: MovieSummarySerializer row} for the movies that still exist.
+
+    Every list embeds these rows, and the same movies recur across lists and users: each row is kept in the
+    worker's memory for its generation, so a list computed for one user reuses what another's rendered.
+    """
+    generation = current_generation()
+    keys = {f"{generation}:movie-summary:{movie_id}": movie_id for movie_id in dict.fromkeys(movie_ids)}
+    found = {keys[key]: row for key, row in movie_summary_memo.get_many(keys).items()}
+    missing = [movie_id for movie_id in keys.values() if movie_id not in found]
+    if missing:
+        fresh = movie_summaries_by_id(missing)
+        movie_summary_memo.set_many({f"{generation}:movie-summary:{movie_id}": row for movie_id, row in fresh.items()})
+        found.update(fresh)
+    return found
 
 
 def scored_rows(ranked: Ranked) -> list[dict]:

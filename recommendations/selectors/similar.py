@@ -14,11 +14,11 @@ def similar_movies(*, movie_id: int, user: AbstractBaseUser | None, limit: int) 
     neighbours = cached(f"similar:{version}:{movie_id}", lambda: _neighbours(movie_id, version), list_cache_seconds())
     if not neighbours["found"]:
         return None
-    rows = neighbours["rows"]
+    ranked = neighbours["ranked"]
     if user is not None:
         reviewed = set(cached_user_history(user.pk).movie_ids.tolist())
-        rows = [row for row in rows if row["id"] not in reviewed]
-    return rows[:limit]
+        ranked = [pair for pair in ranked if pair[0] not in reviewed]
+    return scored_rows(ranked[:limit])
 
 
 def _neighbours(movie_id: int, version: int) -> dict:
@@ -28,4 +28,4 @@ def _neighbours(movie_id: int, version: int) -> dict:
         .values_list("neighbour_id", "score")
     )
     found = bool(ranked) or Movie.objects.filter(pk=movie_id).exists()
-    return {"found": found, "rows": scored_rows(ranked)}
+    return {"found": found, "ranked": ranked}
