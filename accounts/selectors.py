@@ -1,6 +1,11 @@
+import functools
+from typing import Any
+
 from django.db.models import Avg, Count, QuerySet
+from rest_framework_simplejwt.settings import api_settings
 
 from accounts.models import User
+from core import sql
 
 
 def users_with_review_stats() -> QuerySet[User]:
@@ -21,3 +26,18 @@ def user_find_for_login(identifier: str) -> User | None:
         if user is not None:
             return user
     return active.filter(username__iexact=identifier).first()
+
+
+def user_by_token_claim(value: Any) -> User | None:
+    """The user whose USER_ID_FIELD (simplejwt's setting) holds ``value``, or None.
+
+    Every authenticated request makes this lookup, and the ORM compiling it took most of a cached request's time:
+    it is one explicit statement instead (a test holds it equal to the ORM's query).
+    """
+    return next(iter(User.objects.raw(_user_by_field_sql(), [value])), None)
+
+
+@functools.cache
+def _user_by_field_sql() -> str:
+    where = sql.column(User, api_settings.USER_ID_FIELD)
+    return f"SELECT {sql.columns(User)} FROM {sql.table(User)} WHERE {where} = %s"

@@ -1,9 +1,12 @@
 """What several lists share: a user's reviews, movie summaries, the served model's version."""
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.db import connection
 
+from core import sql
 from core.caching import ProcessMemo, cached, current_generation
 from movies.serializers import movie_summaries_by_id
 from recommendations.serving import UserHistory, served_model
@@ -26,9 +29,20 @@ def served_version() -> int:
 
 
 def user_history(user_id: int) -> UserHistory:
-    return UserHistory.from_rows(
-        list(Review.objects.filter(user_id=user_id).order_by("movie_id").values_list("movie_id", "rating"))
-    )
+    """The user's (movie, rating) pairs by movie.
+
+    Nearly every personal request reads them, and the ORM compiling the query cost more than running it: it is
+    one explicit statement instead (a test holds it equal to the ORM's query).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_user_history_sql(), [user_id])
+        return UserHistory.from_rows(cursor.fetchall())
+
+
+@functools.cache
+def _user_history_sql() -> str:
+    movie, rating, user = (sql.column(Review, name) for name in ("movie", "rating", "user"))
+    return f"SELECT {movie}, {rating} FROM {sql.table(Review)} WHERE {user} = %s ORDER BY {movie}"
 
 
 def cached_user_history(user_id: int) -> UserHistory:

@@ -11,7 +11,8 @@ from movies.models import Movie
 from recommendations.selectors.common import user_history
 from recommendations.serving import UserHistory, collaborative_scores_of, personal_picks, served_model
 from recommendations.tests.serving_helpers import build, bulk_reviews, bulk_users
-from tests.factories import MovieFactory
+from reviews.models import Review
+from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,17 @@ def test_a_user_without_reviews_the_model_knows_gets_no_picks(scored):
     model, _, _ = scored
     assert personal_picks(model, UserHistory.from_rows([]), limit=5) == []
     assert personal_picks(model, UserHistory.from_rows([(10**9, 5)]), limit=5) == []
+
+
+@pytest.mark.django_db
+def test_the_history_statement_returns_what_the_orm_returns():
+    person, other = UserFactory(), UserFactory()
+    for movie in MovieFactory.create_batch(4):
+        ReviewFactory(user=person, movie=movie, rating=movie.pk % 5 + 1)
+    ReviewFactory(user=other)
+    expected = list(Review.objects.filter(user=person).order_by("movie_id").values_list("movie_id", "rating"))
+
+    history = user_history(person.pk)
+
+    assert list(zip(history.movie_ids.tolist(), history.ratings.tolist(), strict=True)) == expected
+    assert len(user_history(UserFactory().pk)) == 0

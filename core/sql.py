@@ -1,0 +1,20 @@
+"""Names for the few explicit SQL statements that hot selectors run instead of an ORM query."""
+
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], field_name: str) -> str:
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{field_name} is not a column")
+    return connection.ops.quote_name(field.column)
+
+
+def columns(model: type[Model]) -> str:
+    """Every concrete column, in field order, as Model.from_db and raw() expect them."""
+    return ", ".join(column(model, field.name) for field in model._meta.concrete_fields)
