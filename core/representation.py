@@ -24,7 +24,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 Render = Callable[[Any], Any]
-Step = tuple[str, Render]
+Step = tuple[str, Render, Render]  # field name, read the value, convert a value that is not None
 SerializerClass = type[serializers.Serializer]
 
 _PLAIN: dict[type[serializers.Field], Render] = {
@@ -42,12 +42,14 @@ class FastRepresentationMixin:
 
 
 def _render(serializer_class: SerializerClass, instance: Any) -> dict[str, Any]:
+    """As DRF's Serializer.to_representation: a field whose reading raises SkipField is left out; None stays None."""
     rendered = {}
-    for name, value_of in _steps(serializer_class):
+    for name, read, convert in _steps(serializer_class):
         try:
-            rendered[name] = value_of(instance)
+            value = read(instance)
         except SkipField:
             continue
+        rendered[name] = None if value is None else convert(value)
     return rendered
 
 
@@ -58,19 +60,7 @@ def _steps(serializer_class: SerializerClass) -> list[Step]:
         if isinstance(field, serializers.SerializerMethodField):
             # Its method would run on a serializer made without the request's context.
             raise ImproperlyConfigured(f"{serializer_class.__name__}.{field.field_name}: method fields cannot be fast")
-    return [(str(field.field_name), _value_of(field)) for field in fields]
-
-
-def _value_of(field: serializers.Field) -> Callable[[Any], Any]:
-    """The field's output for an instance, as DRF's Serializer.to_representation gives it."""
-    convert = _converter(field)
-    read = _reader(field)
-
-    def value_of(instance: Any) -> Any:
-        value = read(instance)
-        return None if value is None else convert(value)
-
-    return value_of
+    return [(str(field.field_name), _reader(field), _converter(field)) for field in fields]
 
 
 def _reader(field: serializers.Field) -> Callable[[Any], Any]:

@@ -8,11 +8,13 @@ def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def column(model: type[Model], field_name: str) -> str:
+def column(model: type[Model], field_name: str, *, qualified: bool = False) -> str:
+    """The field's column, as ``"table"."column"`` when ``qualified`` (for joins)."""
     field = model._meta.get_field(field_name)
     if not isinstance(field, Field) or field.column is None:
         raise ValueError(f"{model.__name__}.{field_name} is not a column")
-    return connection.ops.quote_name(field.column)
+    name = connection.ops.quote_name(field.column)
+    return f"{table(model)}.{name}" if qualified else name
 
 
 def columns(model: type[Model]) -> str:

@@ -1,10 +1,13 @@
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from core import sql
 from movies.models import Genre, Movie
 
 # Columns only the detail page or the importers use; list rows skip loading them.
@@ -30,16 +33,36 @@ def with_genre_summaries(movies: Iterable[Movie]) -> list[Movie]:
     """
     movies = list(movies)
     summaries: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    links = (
-        Movie.genres.through.objects.filter(movie_id__in=[movie.pk for movie in movies])
-        .order_by("genre__name", "genre_id")
-        .values_list("movie_id", "genre_id", "genre__name", "genre__slug")
-    )
-    for movie_id, genre_id, name, slug in links:
+    for movie_id, genre_id, name, slug in genre_links([movie.pk for movie in movies]):
         summaries[movie_id].append({"id": genre_id, "name": name, "slug": slug})
     for movie in movies:
         movie.genre_summaries = summaries[movie.pk]
     return movies
+
+
+def genre_links(movie_ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """(movie id, genre id, name, slug) of the movies' genres, by genre name.
+
+    Every movie list reads these, and the ORM compiling the query cost more than running it: it is one explicit
+    statement instead (a test holds it equal to the ORM's query).
+    """
+    if not movie_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_genre_links_sql(len(movie_ids)), movie_ids)
+        return cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=128)
+def _genre_links_sql(count: int) -> str:
+    link = Movie.genres.through
+    movie, linked_genre = sql.column(link, "movie", qualified=True), sql.column(link, "genre", qualified=True)
+    genre, name, slug = (sql.column(Genre, field, qualified=True) for field in ("id", "name", "slug"))
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {movie}, {genre}, {name}, {slug} FROM {sql.table(link)} JOIN {sql.table(Genre)} ON {genre} = "
+        f"{linked_genre} WHERE {movie} IN ({placeholders}) ORDER BY {name}, {genre}"
+    )
 
 
 def movie_list() -> QuerySet[Movie]:

@@ -3,6 +3,8 @@
 import pytest
 
 from conftest import authenticated_client
+from movies.models import Movie
+from movies.selectors import genre_links
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,17 @@ def test_genre_detail_runs_four_queries_whatever_the_page_size(api_client, djang
         response = api_client.get("/api/genres/drama/", {"page_size": size})
 
     assert len(response.json()["movies"]["results"]) == size
+
+
+def test_the_genre_links_statement_returns_what_the_orm_returns(db):
+    movies = [MovieFactory(genres=["Drama", "Action", "Zombie"]), MovieFactory(genres=["Action"]), MovieFactory()]
+    ids = [movie.pk for movie in movies]
+    expected = list(
+        Movie.genres.through.objects.filter(movie_id__in=ids)
+        .order_by("genre__name", "genre_id")
+        .values_list("movie_id", "genre_id", "genre__name", "genre__slug")
+    )
+
+    assert [tuple(row) for row in genre_links(ids)] == expected
+    assert len(expected) == 4
+    assert genre_links([]) == []
