@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from core.caching import cache_public_read, catalogue_changed
+from core.caching import cache_public_read
 from core.permissions import IsAdminOrReadOnly
 from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
@@ -47,20 +47,6 @@ class MovieViewSet(viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
-
-    # Recommendation lists embed movies and are cached per generation: a catalogue write must start a new
-    # generation, or a deleted movie stays listed (and a new one missing) until the cache expires.
-    def perform_create(self, serializer):
-        serializer.save()
-        catalogue_changed()
-
-    def perform_update(self, serializer):
-        serializer.save()
-        catalogue_changed()
-
-    def perform_destroy(self, instance):
-        instance.delete()
-        catalogue_changed()
 
 
 PAGE_PARAMETERS = [
@@ -110,11 +96,6 @@ class GenreViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         self._save_with_stats(serializer)
 
-    def perform_destroy(self, instance):
-        instance.delete()
-        catalogue_changed()
-
     def _save_with_stats(self, serializer) -> None:
         genre = serializer.save()
         serializer.instance = selectors.genre_list_with_stats().get(pk=genre.pk)
-        catalogue_changed()

@@ -63,7 +63,7 @@ def test_import_creates_the_movie_from_tmdb_details(tmdb, django_capture_on_comm
     assert movie.directors == ["David Fincher"]
     assert sorted(movie.genres.values_list("name", "tmdb_id")) == [("Drama", 18), ("Thriller", 53)]
     assert movie.tmdb_synced_at is not None
-    assert current_generation() == generation + 1
+    assert current_generation() > generation
     # The outgoing request: the movie with credits and keywords appended, authenticated with the bearer token.
     request = tmdb.routes[1].calls.last.request
     assert request.url.path == "/3/movie/550"
@@ -140,7 +140,7 @@ def test_a_changed_movie_updates_only_what_changed(tmdb, django_capture_on_commi
     assert movie.updated_at > first.updated_at and movie.tmdb_synced_at > first.tmdb_synced_at
     (update,) = [sql for sql in writes(queries.captured_queries) if sql.startswith("UPDATE")]
     assert '"runtime"' in update and '"title"' not in update
-    assert current_generation() == generation + 1
+    assert current_generation() > generation
 
 
 def test_genres_match_existing_ones_by_name_and_keep_local_genres(tmdb):

@@ -39,7 +39,6 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from core.caching import catalogue_changed
 from imports.tmdb.client import USER_AGENT, TmdbClient
 from imports.tmdb.errors import TmdbError
 from imports.tmdb.types import Genre as TmdbGenre
@@ -232,8 +231,6 @@ def _movie_save(details: MovieDetails, images: ImageConfiguration) -> ImportOutc
             movie.tmdb_synced_at = timezone.now()
             movie.save(update_fields=[*changed, "tmdb_synced_at", "updated_at"])
         status: Status = "created" if created else "updated" if changed or genres_changed else "unchanged"
-        if status != "unchanged":
-            catalogue_changed()
     if genres_changed and not created:
         changed.append("genres")
     return ImportOutcome(movie, status, tuple(changed))

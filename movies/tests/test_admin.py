@@ -82,7 +82,7 @@ def test_admin_bulk_delete_action(staff_client, django_capture_on_commit_callbac
 
     assert response.status_code == 302
     assert list(Movie.objects.all()) == [kept]
-    assert current_generation() == before + 1
+    assert current_generation() > before
 
 
 def test_non_staff_user_is_sent_to_login(client, user):

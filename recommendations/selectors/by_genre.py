@@ -6,7 +6,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from core.caching import cached
 from movies.models import MAX_RATING, MIN_RATING, Genre, Movie
 from recommendations.artefacts import ServedModel
-from recommendations.selectors.common import cached_user_history, list_cache_seconds, scored_rows, served_version
+from recommendations.selectors.common import (
+    CATALOGUE_SECONDS,
+    cached_user_history,
+    list_cache_seconds,
+    scored_rows,
+    served_version,
+)
 from recommendations.selectors.popular import POPULARITY_ORDER, damped_mean
 from recommendations.serving import UserHistory, collaborative_scores_of, served_model
 
@@ -31,7 +37,7 @@ def _genre_id(slug: str) -> int | None:
     def compute() -> dict[str, int | None]:
         return {"id": Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()}
 
-    return cached(f"genre-id:{slug}", compute, list_cache_seconds())["id"]
+    return cached(f"genre-id:{slug}", compute, CATALOGUE_SECONDS)["id"]
 
 
 def _genre_pool(genre_id: int, size: int) -> list[tuple[int, float]]:
@@ -42,7 +48,7 @@ def _genre_pool(genre_id: int, size: int) -> list[tuple[int, float]]:
         ranked = movies.order_by("-damped", *POPULARITY_ORDER).values_list("pk", "damped")[:size]
         return [(movie_id, float(score)) for movie_id, score in ranked]
 
-    return cached(f"genre-pool:{genre_id}:{size}", compute, list_cache_seconds())
+    return cached(f"genre-pool:{genre_id}:{size}", compute, CATALOGUE_SECONDS)
 
 
 def _genre_for_user(genre_id: int, user_id: int, limit: int) -> list[dict]:

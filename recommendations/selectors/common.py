@@ -18,7 +18,14 @@ Ranked = Sequence[tuple[int, float | None]]
 movie_summary_memo = ProcessMemo(max_entries=50_000, seconds=60)
 
 
+# Values derived from the catalogue alone (a movie's neighbour ids, a genre's ranking, the mean rating) change only
+# with a write, and every write moves the generation: they are kept for an hour of it, even when
+# RECOMMENDATIONS_CACHE_SECONDS turns list caching off.
+CATALOGUE_SECONDS = 3600
+
+
 def list_cache_seconds() -> int:
+    """How long a finished list (or a user's reviews, as lists read them) is kept."""
     return settings.RECOMMENDATIONS_CACHE_SECONDS
 
 

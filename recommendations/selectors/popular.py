@@ -8,13 +8,12 @@ from django.utils import timezone
 from core.caching import cached
 from movies.models import Movie
 from movies.selectors import movie_summary_rows, with_genre_summaries
-from recommendations.selectors.common import list_cache_seconds
+from recommendations.selectors.common import CATALOGUE_SECONDS, list_cache_seconds
 from recommendations.serializers import RecommendedMovieSerializer
 from reviews.models import Review
 
 # How many "average" votes a movie's score is pulled towards the global mean by.
 TOP_RATED_PRIOR_WEIGHT = 10
-CATALOGUE_MEAN_SECONDS = 3600
 POPULARITY_ORDER = ("-review_count", "-avg_rating", "pk")
 
 
@@ -33,9 +32,8 @@ def global_mean_rating() -> float:
 
 
 def catalogue_mean_rating() -> float:
-    """Mean of every review. Reading it scans every movie row (about 30 ms at 20,000 movies), so it is cached
-    for an hour of its generation even when RECOMMENDATIONS_CACHE_SECONDS turns list caching off."""
-    return cached("catalogue-mean", global_mean_rating, CATALOGUE_MEAN_SECONDS)
+    """Mean of every review (reading it scans every movie row: about 30 ms at 20,000 movies)."""
+    return cached("catalogue-mean", global_mean_rating, CATALOGUE_SECONDS)
 
 
 def damped_mean() -> ExpressionWrapper:

@@ -5,13 +5,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from core.caching import cached
 from movies.models import Movie
 from recommendations.models import SimilarMovie
-from recommendations.selectors.common import cached_user_history, list_cache_seconds, scored_rows, served_version
+from recommendations.selectors.common import CATALOGUE_SECONDS, cached_user_history, scored_rows, served_version
 
 
 def similar_movies(*, movie_id: int, user: AbstractBaseUser | None, limit: int) -> list[dict] | None:
     """The movie's neighbours minus what the user reviewed; None when there is no such movie."""
     version = served_version()
-    neighbours = cached(f"similar:{version}:{movie_id}", lambda: _neighbours(movie_id, version), list_cache_seconds())
+    neighbours = cached(f"similar:{version}:{movie_id}", lambda: _neighbours(movie_id, version), CATALOGUE_SECONDS)
     if not neighbours["found"]:
         return None
     ranked = neighbours["ranked"]

@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from conftest import authenticated_client
+from core.caching import bump_generation
 from recommendations import builders, services
 from recommendations.engine.ease import fit_ease
 from recommendations.engine.ranking import NO_ITEM, recommend_top_k
@@ -289,7 +290,8 @@ def test_poster_only_save_does_not_recompute_neighbours(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         world.space[0].save(update_fields=["poster_url"])
         world.space[1].save()
-    assert len(callbacks) == 1
+    # Both saves start a new cache generation; only the second places its movie among the neighbours again.
+    assert len([callback for callback in callbacks if callback is not bump_generation]) == 1
 
 
 def test_neighbour_rows_skip_movies_deleted_during_the_build():
