@@ -28,7 +28,12 @@ def movie_saved(
 
 
 def _enqueue(movie_id: int) -> None:
+    if place_movie.app.conf.task_always_eager:
+        # In-process tasks: run it here. Celery's eager path flips a process-wide "inside a task" flag, which the
+        # TMDB import's threads, each saving movies, would race on (and could leave set).
+        place_movie(movie_id)
+        return
     try:
         place_movie.delay(movie_id)
-    except Exception:  # no broker: the movie is saved either way, and the next build places it
+    except Exception:  # the broker is down: the movie is saved either way, and the next build places it
         logger.exception("could not queue placing movie %s among its neighbours", movie_id)
