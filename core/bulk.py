@@ -27,3 +27,14 @@ def insert_rows(
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the database after a bulk load, so the query planner sees how the tables are now.
+
+    Without statistics SQLite picks the index that serves GROUP BY over the one that narrows a date range
+    (trending, counting a week's reviews, scanned all 100,000 of MovieLens' reviews: 12 ms instead of 1.6).
+    PostgreSQL's autovacuum would get there on its own, some time after the load.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -1,4 +1,4 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.response import Response
@@ -69,8 +69,9 @@ class MovieReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         movie_id = int(self.kwargs["pk"])
-        movie = get_object_or_404(Movie, pk=movie_id if movie_id <= BIGINT_MAX else 0)
-        return selectors.review_list().filter(movie=movie)
+        if movie_id > BIGINT_MAX or not Movie.objects.filter(pk=movie_id).exists():
+            raise Http404("No Movie matches the given query.")
+        return selectors.review_list().filter(movie_id=movie_id)
 
     @cache_public_read
     def get(self, request, *args, **kwargs):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import is_password_usable, make_password
 from django.db import transaction
 
+from core.bulk import refresh_planner_statistics
 from core.caching import catalogue_changed
 from imports.movielens.reader import (
     NO_PROGRESS,
@@ -87,6 +88,7 @@ def import_dataset(
         movie_aggregates_refresh(touched)
     if result.created:
         catalogue_changed()
+        refresh_planner_statistics()
     return result
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from core.caching import current_generation
 from imports.movielens import reader, writer
@@ -438,3 +439,23 @@ def test_genres_are_shared_rows_linked_to_movies(grouplens_dir):
     assert Genre.objects.filter(name="Animation").get().movies.count() == 2
     assert not Genre.objects.filter(name__iexact="unknown").exists()
     assert set(Genre.objects.values_list("slug", flat=True)) >= {"animation", "childrens", "comedy"}
+
+
+def planner_row_estimate(table: str) -> int:
+    """How many rows the query planner believes the table holds (0 if it was never analysed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return 0
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return int(row[0].split()[0]) if row else 0
+
+
+def test_an_import_leaves_the_planner_statistics_of_what_it_wrote(grouplens_dir):
+    run(grouplens_dir)
+
+    assert planner_row_estimate(Review._meta.db_table) == Review.objects.count() == 6

@@ -2,26 +2,17 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet, Sum, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Sum, Value
 from django.utils import timezone
 
 from core.caching import cached
 from movies.models import Movie
-from movies.selectors import movie_summary_rows, with_genre_summaries
-from recommendations.selectors.common import CATALOGUE_SECONDS, list_cache_seconds
-from recommendations.serializers import RecommendedMovieSerializer
+from recommendations.selectors.common import CATALOGUE_SECONDS, list_cache_seconds, scored_rows
 from reviews.models import Review
 
 # How many "average" votes a movie's score is pulled towards the global mean by.
 TOP_RATED_PRIOR_WEIGHT = 10
 POPULARITY_ORDER = ("-review_count", "-avg_rating", "pk")
-
-
-def _rows(movies: QuerySet[Movie] | list[Movie], scores: dict[int, float] | None = None) -> list[dict]:
-    movies = with_genre_summaries(movies)
-    for movie in movies:
-        movie.score = scores[movie.pk] if scores else getattr(movie, "score", None)  # type: ignore[attr-defined]
-    return list(RecommendedMovieSerializer(movies, many=True).data)
 
 
 def global_mean_rating() -> float:
@@ -48,8 +39,13 @@ def damped_mean() -> ExpressionWrapper:
 
 def top_rated(*, limit: int) -> list[dict]:
     def compute() -> list[dict]:
-        movies = movie_summary_rows().filter(review_count__gt=0).annotate(score=damped_mean())
-        return _rows(movies.order_by("-score", "-review_count", "pk")[:limit])
+        ranked = (
+            Movie.objects.filter(review_count__gt=0)
+            .annotate(score=damped_mean())
+            .order_by("-score", "-review_count", "pk")
+            .values_list("pk", "score")[:limit]
+        )
+        return scored_rows([(movie_id, float(score)) for movie_id, score in ranked])
 
     return cached(f"top-rated:{limit}", compute, list_cache_seconds())
 
@@ -63,25 +59,33 @@ def trending(*, days: int, limit: int) -> list[dict]:
             Review.objects.filter(created_at__gte=since)
             .values("movie_id")
             .annotate(recent=Count("pk"))
-            .order_by("-recent", "movie_id")[:limit]
+            .order_by("-recent", "movie_id")
+            .values_list("movie_id", "recent")[:limit]
         )
-        scores = {row["movie_id"]: float(row["recent"]) for row in counts}
-        movies = sorted(movie_summary_rows().filter(pk__in=scores), key=lambda movie: (-scores[movie.pk], movie.pk))
-        return _rows(movies, scores)
+        return scored_rows([(movie_id, float(recent)) for movie_id, recent in counts])
 
     return cached(f"trending:{days}:{limit}", compute, list_cache_seconds())
 
 
 def most_reviewed(*, limit: int) -> list[dict]:
     def compute() -> list[dict]:
-        movies = list(movie_summary_rows().filter(review_count__gt=0).order_by(*POPULARITY_ORDER)[:limit])
-        return _rows(movies, {movie.pk: float(movie.review_count) for movie in movies})
+        ranked = (
+            Movie.objects.filter(review_count__gt=0)
+            .order_by(*POPULARITY_ORDER)
+            .values_list("pk", "review_count")[:limit]
+        )
+        return scored_rows([(movie_id, float(count)) for movie_id, count in ranked])
 
     return cached(f"most-reviewed:{limit}", compute, list_cache_seconds())
 
 
 def recently_added(*, limit: int) -> list[dict]:
     def compute() -> list[dict]:
-        return _rows(movie_summary_rows().order_by("-created_at", "-pk")[:limit])
+        return scored_rows(
+            [
+                (movie_id, None)
+                for movie_id in Movie.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)[:limit]
+            ]
+        )
 
     return cached(f"recent:{limit}", compute, list_cache_seconds())

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from core.bulk import insert_rows
+from core.bulk import insert_rows, refresh_planner_statistics
 from core.caching import catalogue_changed
 from movies.models import Movie
 from movies.services import genres_get_or_create, movie_genres_link
@@ -63,6 +63,8 @@ class Command(BaseCommand):
         _aggregates(movie_ids, review_movies, ratings)
         catalogue_changed()
         self._log("movie ratings", started)
+        refresh_planner_statistics()
+        self._log("planner statistics", started)
 
     def _log(self, what: str, started: float) -> None:
         if self.verbosity:
