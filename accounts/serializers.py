@@ -106,6 +106,9 @@ class UserSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "preferred_genres",
             "preferred_genre_ids",
             "preferred_genre_slugs",
+            "diary_public",
+            "watchlist_public",
+            "time_zone",
         ]
         read_only_fields = ["id", "date_joined", "is_staff"]
         extra_kwargs = {"email": {"required": False}, "username": {"min_length": USERNAME_MIN_LENGTH}}

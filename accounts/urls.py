@@ -11,5 +11,4 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
-    path("<str:username>/", views.PublicProfileView.as_view(), name="profile"),
 ]

@@ -1,3 +1,6 @@
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -32,3 +35,13 @@ def validate_avatar(file) -> None:
 def validate_username_not_reserved(value: str) -> None:
     if value.lower() in RESERVED_USERNAMES:
         raise ValidationError(f"'{value}' is reserved; choose another username.")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in _time_zones():
+        raise ValidationError("Unknown time zone: use an IANA name such as Europe/Paris.", code="invalid")

@@ -1,8 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -18,7 +17,6 @@ from accounts.serializers import (
     AccountRefreshSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
-    PublicProfileSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
@@ -142,14 +140,3 @@ class PasswordChangeView(APIView):
         serializer.is_valid(raise_exception=True)
         services.user_password_change(user=request.user, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class PublicProfileView(generics.RetrieveAPIView):
-    serializer_class = PublicProfileSerializer
-
-    def get_object(self):
-        return get_object_or_404(selectors.users_with_review_stats(), username__iexact=self.kwargs["username"])
-
-    @extend_schema(tags=["accounts"])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

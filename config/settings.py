@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "movies",
     "reviews",
+    "activity",
     "imports",
     "recommendations",
 ]

@@ -5,8 +5,10 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from activity.urls import member_urlpatterns
+from activity.views import MovieViewSet
 from core.views import health, health_live, health_ready
-from movies.views import GenreViewSet, MovieViewSet
+from movies.views import GenreViewSet
 from recommendations.views import SimilarMoviesView, TasteProfileView
 from reviews.views import MovieReviewsView, ReviewViewSet
 
@@ -23,9 +25,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    # Before the accounts routes: its catch-all "<username>/" would take it ("profile" is a reserved username).
+    # Before the member routes: their "<username>/" would take it ("profile" is a reserved username).
     path("api/users/profile/taste-profile/", TasteProfileView.as_view(), name="taste-profile"),
+    path("api/", include("activity.urls")),
     path("api/users/", include("accounts.urls")),
+    path("api/", include(member_urlpatterns)),
     path("api/recommendations/", include("recommendations.urls")),
     # Before the router: its movie routes would otherwise answer 404 for these paths.
     path("api/movies/<int:movie_id>/similar/", SimilarMoviesView.as_view(), name="movie-similar"),

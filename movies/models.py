@@ -59,6 +59,8 @@ class Movie(models.Model):
     avg_rating = models.FloatField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, editable=False)
     rating_distribution = models.JSONField(default=no_ratings, editable=False, help_text="Reviews per star.")
+    # Maintained by activity.services with each like and unlike.
+    like_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -79,10 +79,11 @@ class MovieSerializer(FastRepresentationMixin, RejectUnknownFieldsMixin, seriali
             "revenue",
             "avg_rating",
             "review_count",
+            "like_count",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["avg_rating", "review_count", "created_at", "updated_at"]
+        read_only_fields = ["avg_rating", "review_count", "like_count", "created_at", "updated_at"]
 
     def validate_title(self, value: str) -> str:
         if not value.strip():

@@ -11,6 +11,8 @@ class Review(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="reviews")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)])
     body = models.TextField(blank=True, max_length=10000)
+    # Maintained by reviews.services with each like and unlike.
+    like_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Not auto_now_add: imports keep the original timestamps.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -33,3 +35,15 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.movie}: {self.rating}/5"
+
+
+class ReviewLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_likes")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "review"], name="review_like_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes review {self.review_id}"

@@ -13,7 +13,7 @@ class ReviewSerializer(FastRepresentationMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "user", "movie", "movie_title", "rating", "body", "created_at", "updated_at"]
+        fields = ["id", "user", "movie", "movie_title", "rating", "body", "like_count", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -30,3 +30,8 @@ class ReviewCreateSerializer(ReviewUpdateSerializer):
         if Review.objects.filter(user=user, movie=attrs["movie"]).exists():
             raise serializers.ValidationError({"movie": [DUPLICATE_REVIEW_MESSAGE]}, code="duplicate")
         return attrs
+
+
+class ReviewLikeSerializer(serializers.Serializer):
+    review = serializers.IntegerField()
+    like_count = serializers.IntegerField()

@@ -4,14 +4,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, OuterRef, Subquery, Value
+from django.db.models import Avg, Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from core.caching import catalogue_changed
 from movies.models import Movie, no_ratings
-from reviews.models import Review
+from reviews.models import Review, ReviewLike
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
 
@@ -86,7 +86,52 @@ def review_delete(*, review: Review) -> None:
 
 @transaction.atomic
 def user_reviews_delete(*, user: User) -> None:
-    """Delete all of a user's reviews and correct the affected movies (used when an account goes)."""
+    """Delete all of a user's reviews and likes of reviews, correcting the affected movies and reviews (used when
+    an account goes)."""
+    liked = ReviewLike.objects.filter(user=user)
+    Review.objects.filter(pk__in=liked.values("review_id")).update(like_count=F("like_count") - 1)
+    liked.delete()
     movie_ids = list(Review.objects.filter(user=user).values_list("movie_id", flat=True))
     Review.objects.filter(user=user).delete()
     movie_reviews_changed(movie_ids)
+
+
+OWN_REVIEW_LIKE_MESSAGE = "You cannot like your own review."
+
+
+@transaction.atomic
+def review_rating_save(*, user: User, movie: Movie, rating: float, body: str | None = None) -> Review:
+    """The user's review of ``movie`` with this rating (and body, if given): created, or the existing one updated.
+
+    Locking the movie row first serialises concurrent writers of its reviews (on PostgreSQL), so parallel saves by
+    one user leave one review and exact aggregates.
+    """
+    list(Movie.objects.select_for_update().filter(pk=movie.pk).values_list("pk", flat=True))
+    review = Review.objects.filter(user=user, movie=movie).first()
+    if review is None:
+        review = Review.objects.create(user=user, movie=movie, rating=rating, body=body or "")
+        movie_reviews_changed([movie.pk])
+        return review
+    return review_update(review=review, rating=rating, body=body)
+
+
+def review_like(*, user: User, review: Review) -> bool:
+    """Like ``review``; False when the user already did (nothing changes then)."""
+    if review.user_id == user.pk:
+        raise ValidationError({"review": [OWN_REVIEW_LIKE_MESSAGE]}, code="own_review")
+    with transaction.atomic():
+        _, created = ReviewLike.objects.get_or_create(user=user, review=review)
+        if created:
+            Review.objects.filter(pk=review.pk).update(like_count=F("like_count") + 1)
+            catalogue_changed()
+    return created
+
+
+@transaction.atomic
+def review_unlike(*, user: User, review: Review) -> bool:
+    """Take back a like of ``review``; False when there was none."""
+    deleted, _ = ReviewLike.objects.filter(user=user, review=review).delete()
+    if deleted:
+        Review.objects.filter(pk=review.pk).update(like_count=F("like_count") - 1)
+        catalogue_changed()
+    return bool(deleted)

@@ -1,6 +1,7 @@
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.caching import cache_public_read
@@ -10,7 +11,7 @@ from movies.models import Movie
 from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
 from reviews.permissions import IsAuthorOrAdminCanDelete
-from reviews.serializers import ReviewCreateSerializer, ReviewSerializer, ReviewUpdateSerializer
+from reviews.serializers import ReviewCreateSerializer, ReviewLikeSerializer, ReviewSerializer, ReviewUpdateSerializer
 
 
 @extend_schema_view(
@@ -55,6 +56,25 @@ class ReviewViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.review_delete(review=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["PUT"],
+        tags=["reviews"],
+        request=None,
+        responses={200: ReviewLikeSerializer, 201: ReviewLikeSerializer},
+    )
+    @extend_schema(methods=["DELETE"], tags=["reviews"], responses={204: None})
+    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
+    def like(self, request, pk=None):
+        """Like someone else's review (201, then 200 when you already did); DELETE takes the like back (204)."""
+        review = self.get_object()
+        if request.method == "DELETE":
+            services.review_unlike(user=request.user, review=review)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        created = services.review_like(user=request.user, review=review)
+        review.refresh_from_db(fields=["like_count"])
+        body = ReviewLikeSerializer({"review": review.pk, "like_count": review.like_count}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @extend_schema_view(get=extend_schema(tags=["movies"]))

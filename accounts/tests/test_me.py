@@ -21,6 +21,9 @@ OWN_FIELDS = {
     "date_joined",
     "is_staff",
     "preferred_genres",
+    "diary_public",
+    "watchlist_public",
+    "time_zone",
 }
 
 

@@ -16,6 +16,9 @@ PUBLIC_FIELDS = {
     "date_joined",
     "review_count",
     "average_rating_given",
+    "diary_public",
+    "watchlist_public",
+    "stats",
 }
 
 

@@ -39,6 +39,9 @@ def test_register_creates_user_and_returns_profile_and_working_tokens(api_client
         "date_joined": body["user"]["date_joined"],
         "is_staff": False,
         "preferred_genres": [],
+        "diary_public": True,
+        "watchlist_public": True,
+        "time_zone": "UTC",
     }
     assert created.check_password(STRONG_PASSWORD)
     assert created.password != STRONG_PASSWORD

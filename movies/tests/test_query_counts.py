@@ -36,11 +36,11 @@ def test_filtered_and_ordered_movie_list_still_runs_two_queries(api_client, djan
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_authenticated_movie_list_adds_only_the_user_lookup(django_assert_num_queries, size):
+def test_authenticated_movie_list_adds_the_user_lookup_and_one_viewer_query(django_assert_num_queries, size):
     client = authenticated_client(UserFactory())
     MovieFactory.create_batch(size, genres=["Drama"])
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/api/movies/", {"page_size": size})
 
     assert len(response.json()["results"]) == size

@@ -31,7 +31,17 @@ def test_lists_only_this_movies_reviews_newest_first(api_client, movie, movie_re
     assert first["movie"] == movie.pk
     assert first["movie_title"] == movie.title
     assert first["user"] == newest_first[0].user.username
-    assert set(first) == {"id", "user", "movie", "movie_title", "rating", "body", "created_at", "updated_at"}
+    assert set(first) == {
+        "id",
+        "user",
+        "movie",
+        "movie_title",
+        "rating",
+        "body",
+        "like_count",
+        "created_at",
+        "updated_at",
+    }
 
 
 def test_is_paginated(api_client, movie, movie_reviews):

@@ -31,6 +31,7 @@ def test_anyone_lists_reviews(api_client, review):
         "movie_title": review.movie.title,
         "rating": review.rating,
         "body": review.body,
+        "like_count": 0,
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }

@@ -1,0 +1,146 @@
+"""Activity reads: a member's diary and watchlist, what the viewer did with each film of a page, member stats."""
+
+import datetime
+import zoneinfo
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import users_with_review_stats
+from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
+from movies.models import Movie
+from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
+from reviews.models import Review
+
+MOVIE_SUMMARY = [f"movie__{field}" for field in SUMMARY_FIELDS]
+DIARY_FIELDS = ("id", "user_id", "movie_id", "watched_on", "rewatch", "rating", "review_id", "created_at")
+PRIVATE = {"diary": "diary_public", "watchlist": "watchlist_public"}
+
+
+def diary_of(user: User) -> QuerySet[DiaryEntry]:
+    return DiaryEntry.objects.filter(user=user).select_related("movie").only(*DIARY_FIELDS, *MOVIE_SUMMARY)
+
+
+def watchlist_of(user: User) -> QuerySet[WatchlistEntry]:
+    return (
+        WatchlistEntry.objects.filter(user=user)
+        .select_related("movie")
+        .only("id", "user_id", "movie_id", "created_at", *MOVIE_SUMMARY)
+    )
+
+
+def marks_of(model: type[MovieMark], user: User) -> QuerySet[MovieMark]:
+    return model.objects.filter(user=user).select_related("movie").only("id", "movie_id", "created_at", *MOVIE_SUMMARY)
+
+
+def with_movie_genres(rows: list[Any]) -> list[Any]:
+    """Rows that each hold a ``movie``, with the movies' genres filled from one query."""
+    with_genre_summaries(row.movie for row in rows)
+    return rows
+
+
+def watched_movie_ids(user: User, movie_ids: list[int]) -> set[int]:
+    """Which of ``movie_ids`` the user has watched: marked, logged or reviewed."""
+    marked = WatchedMark.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
+    logged = DiaryEntry.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
+    reviewed = Review.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
+    return {movie_id for (movie_id,) in marked.union(logged, reviewed)}
+
+
+def member_visible(username: str, viewer: User | AnonymousUser, part: str | None = None) -> User:
+    """The active member called ``username``; with ``part`` ("diary", "watchlist"), only if the viewer may see it.
+
+    A private part is a 404 to everyone but its owner, staff included: the public API does not say it exists.
+    """
+    member = User.objects.filter(username__iexact=username, is_active=True).first()
+    if member is None or (part is not None and not can_see(member, viewer, part)):
+        raise Http404("No such member, or not public.")
+    return member
+
+
+def member_profile(member: User) -> User:
+    """The member with what their public profile shows about their reviews."""
+    return users_with_review_stats().get(pk=member.pk)
+
+
+def can_see(member: User, viewer: User | AnonymousUser, part: str) -> bool:
+    return getattr(member, PRIVATE[part]) or viewer.pk == member.pk
+
+
+def viewer_states(user: User, movie_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """{movie id: {"rating", "watched", "in_watchlist", "liked", "dismissed"}} for the user, in one query."""
+    if not movie_ids:
+        return {}
+
+    def has(model: type[Any]) -> Exists:
+        return Exists(model.objects.filter(user=user, movie=OuterRef("pk")))
+
+    rating = Review.objects.filter(user=user, movie=OuterRef("pk")).values("rating")[:1]
+    rows = (
+        Movie.objects.filter(pk__in=movie_ids)
+        .annotate(
+            rating=Subquery(rating),
+            marked=has(WatchedMark),
+            logged=has(DiaryEntry),
+            in_watchlist=has(WatchlistEntry),
+            liked=has(MovieLike),
+            dismissed=has(Dismissal),
+        )
+        .values_list("pk", "rating", "marked", "logged", "in_watchlist", "liked", "dismissed")
+    )
+    return {
+        movie_id: {
+            "rating": rating,
+            "watched": rating is not None or marked or logged,
+            "in_watchlist": in_watchlist,
+            "liked": liked,
+            "dismissed": dismissed,
+        }
+        for movie_id, rating, marked, logged, in_watchlist, liked, dismissed in rows
+    }
+
+
+def member_stats(member: User, viewer: User | AnonymousUser) -> dict[str, int | None]:
+    """Counts for a member's profile, in two queries; a private diary or watchlist shows no count to others."""
+    this_year = user_today(member).year
+
+    def count(queryset: QuerySet[Any], field: str = "pk") -> Subquery:
+        counted = queryset.order_by().values("user_id").annotate(n=Count(field, distinct=field != "pk"))
+        return Subquery(counted.values("n")[:1])
+
+    mine = {"user": OuterRef("pk")}
+    stats = (
+        User.objects.filter(pk=member.pk)
+        .annotate(
+            n_diary_entries=count(DiaryEntry.objects.filter(**mine)),
+            n_films_this_year=count(DiaryEntry.objects.filter(**mine, watched_on__year=this_year), "movie_id"),
+            n_reviews=count(Review.objects.filter(**mine)),
+            n_likes=count(MovieLike.objects.filter(**mine)),
+            n_watchlist=count(WatchlistEntry.objects.filter(**mine)),
+        )
+        .values("n_diary_entries", "n_films_this_year", "n_reviews", "n_likes", "n_watchlist")
+        .get()
+    )
+    result: dict[str, int | None] = {"films_watched": films_watched(member)}
+    result.update({name.removeprefix("n_"): value or 0 for name, value in stats.items()})
+    if not can_see(member, viewer, "diary"):
+        result["diary_entries"] = result["films_this_year"] = None
+    if not can_see(member, viewer, "watchlist"):
+        result["watchlist"] = None
+    return result
+
+
+def films_watched(member: User) -> int:
+    marked = WatchedMark.objects.filter(user=member).order_by().values_list("movie_id")
+    logged = DiaryEntry.objects.filter(user=member).order_by().values_list("movie_id")
+    reviewed = Review.objects.filter(user=member).order_by().values_list("movie_id")
+    return marked.union(logged, reviewed).count()
+
+
+def user_today(user: User) -> datetime.date:
+    """Today in the user's time zone."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(user.time_zone)).date()

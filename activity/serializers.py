@@ -1,0 +1,92 @@
+import datetime
+
+from rest_framework import serializers
+
+from accounts.serializers import PublicProfileSerializer
+from activity.models import DiaryEntry
+from activity.selectors import user_today
+from core.serializers import RejectUnknownFieldsMixin
+from movies.models import Movie
+from movies.serializers import MovieSummarySerializer
+
+FUTURE_DATE_MESSAGE = "A viewing cannot be logged later than tomorrow."
+
+
+class DiaryEntrySerializer(serializers.ModelSerializer):
+    movie = MovieSummarySerializer(read_only=True)
+
+    class Meta:
+        model = DiaryEntry
+        fields = ["id", "movie", "watched_on", "rewatch", "rating", "review", "created_at", "updated_at"]
+        read_only_fields = fields
+        extra_kwargs = {"review": {"help_text": "Your review of the film, when the entry carried a rating or text."}}
+
+
+class _DiaryInputMixin(RejectUnknownFieldsMixin, serializers.Serializer):
+    watched_on = serializers.DateField(required=False, help_text="Default: today in your time zone.")
+    rewatch = serializers.BooleanField(required=False)
+    rating = serializers.FloatField(required=False, allow_null=True)
+    review_text = serializers.CharField(
+        required=False,
+        max_length=10000,
+        allow_blank=True,
+        help_text="Saved as your review of the film (with the entry's rating, or your review's current one).",
+    )
+
+    def validate_watched_on(self, value: datetime.date) -> datetime.date:
+        if value > user_today(self.context["request"].user) + datetime.timedelta(days=1):
+            raise serializers.ValidationError(FUTURE_DATE_MESSAGE, code="future")
+        return value
+
+
+class DiaryEntryCreateSerializer(_DiaryInputMixin):
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.only("pk"))
+
+
+class DiaryEntryUpdateSerializer(_DiaryInputMixin):
+    pass
+
+
+class WatchlistItemSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer(read_only=True)
+    added = serializers.DateTimeField(source="created_at", read_only=True)
+    watched = serializers.SerializerMethodField()
+
+    def get_watched(self, entry) -> bool:
+        return entry.movie_id in self.context["watched"]
+
+
+class MarkedMovieSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MarkSerializer(serializers.Serializer):
+    movie = serializers.IntegerField(source="movie_id")
+    created_at = serializers.DateTimeField()
+
+
+class MemberStatsSerializer(serializers.Serializer):
+    films_watched = serializers.IntegerField(help_text="Films marked watched, logged or reviewed.")
+    films_this_year = serializers.IntegerField(allow_null=True, help_text="Films logged this year; null if private.")
+    diary_entries = serializers.IntegerField(allow_null=True, help_text="Null when the diary is private.")
+    reviews = serializers.IntegerField()
+    likes = serializers.IntegerField(help_text="Films liked.")
+    watchlist = serializers.IntegerField(allow_null=True, help_text="Null when the watchlist is private.")
+
+
+class MemberProfileSerializer(PublicProfileSerializer):
+    stats = MemberStatsSerializer(read_only=True)
+
+    class Meta(PublicProfileSerializer.Meta):
+        fields = [*PublicProfileSerializer.Meta.fields, "diary_public", "watchlist_public", "stats"]
+
+
+class ViewerSerializer(serializers.Serializer):
+    """What the logged-in viewer did with a film."""
+
+    rating = serializers.FloatField(allow_null=True)
+    watched = serializers.BooleanField()
+    in_watchlist = serializers.BooleanField()
+    liked = serializers.BooleanField()
+    dismissed = serializers.BooleanField()
