@@ -38,6 +38,8 @@ class MovieMark(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = models.Manager()
+
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]

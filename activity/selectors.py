@@ -34,7 +34,7 @@ def watchlist_of(user: User) -> QuerySet[WatchlistEntry]:
 
 
 def marks_of(model: type[MovieMark], user: User) -> QuerySet[MovieMark]:
-    return model.objects.filter(user=user).select_related("movie").only("id", "movie_id", "created_at", *MOVIE_SUMMARY)
+    return model.objects.filter(user=user).select_related("movie").only("pk", "movie_id", "created_at", *MOVIE_SUMMARY)
 
 
 def with_movie_genres(rows: list[Any]) -> list[Any]:
@@ -126,7 +126,7 @@ def member_stats(member: User, viewer: User | AnonymousUser) -> dict[str, int | 
         .get()
     )
     result: dict[str, int | None] = {"films_watched": films_watched(member)}
-    result.update({name.removeprefix("n_"): value or 0 for name, value in stats.items()})
+    result.update({name.removeprefix("n_"): value or 0 for name, value in stats.items()})  # type: ignore[misc]
     if not can_see(member, viewer, "diary"):
         result["diary_entries"] = result["films_this_year"] = None
     if not can_see(member, viewer, "watchlist"):

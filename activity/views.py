@@ -1,4 +1,4 @@
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from activity import selectors, services
 from activity.filters import DiaryFilter, WatchlistFilter
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
@@ -24,6 +25,11 @@ from activity.viewer import with_viewer
 from core.filters import BIGINT_MAX, FilterBackend, StrictOrderingFilter
 from movies.models import Movie
 from movies.views import MovieViewSet as CatalogueMovieViewSet
+
+
+def member(request: Request) -> User:
+    """The logged-in user of a view that requires one."""
+    return cast(User, request.user)
 
 
 def movie_or_404(movie_id: int) -> Movie:
@@ -71,7 +77,7 @@ class DiaryViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         fields["review_body"] = fields.pop("review_text", None)
-        entry = services.diary_entry_create(user=request.user, **fields)
+        entry = services.diary_entry_create(user=member(request), **fields)
         return Response(self._render(entry.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -175,12 +181,12 @@ class MovieMarkView(APIView):
     model: ClassVar[type[MovieMark]]
 
     def put(self, request: Request, movie_id: int) -> Response:
-        created = services.movie_mark(model=self.model, user=request.user, movie=movie_or_404(movie_id))
-        mark = self.model.objects.get(user=request.user, movie_id=movie_id)
+        created = services.movie_mark(model=self.model, user=member(request), movie=movie_or_404(movie_id))
+        mark = self.model.objects.get(user=member(request), movie_id=movie_id)
         return Response(MarkSerializer(mark).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def delete(self, request: Request, movie_id: int) -> Response:
-        services.movie_unmark(model=self.model, user=request.user, movie=movie_or_404(movie_id))
+        services.movie_unmark(model=self.model, user=member(request), movie=movie_or_404(movie_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

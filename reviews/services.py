@@ -53,7 +53,7 @@ def movie_reviews_changed(movie_ids: Iterable[int]) -> None:
     catalogue_changed()
 
 
-def review_create(*, user: User, movie: Movie, rating: int, body: str = "") -> Review:
+def review_create(*, user: User, movie: Movie, rating: float, body: str = "") -> Review:
     try:
         with transaction.atomic():
             review = Review.objects.create(user=user, movie=movie, rating=rating, body=body)
@@ -67,7 +67,7 @@ def review_create(*, user: User, movie: Movie, rating: int, body: str = "") -> R
 
 
 @transaction.atomic
-def review_update(*, review: Review, rating: int | None = None, body: str | None = None) -> Review:
+def review_update(*, review: Review, rating: float | None = None, body: str | None = None) -> Review:
     if rating is not None:
         review.rating = rating
     if body is not None:
