@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
 
+from activity.models import DiaryEntry, MovieLike, WatchedMark
 from movies.models import Movie
 from recommendations.artefacts import EASE, ITEM_KNN, NO_COLLABORATIVE, ModelArrays
 from recommendations.engine.content import ContentModel, content_neighbours, fit_content_model, movie_document
@@ -99,22 +100,27 @@ def catalogue_documents() -> tuple[np.ndarray, list[str]]:
     return np.array(ids, dtype=np.int64), documents
 
 
-def review_pairs() -> tuple[np.ndarray, np.ndarray]:
-    """(user ids, movie ids) of every review."""
-    rows = np.array(list(Review.objects.order_by().values_list("user_id", "movie_id")), dtype=np.int64)
+def interaction_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """(user ids, movie ids) of every film each member reviewed, liked, logged or marked watched, once each."""
+    parts = [
+        model._default_manager.order_by().values_list("user_id", "movie_id")
+        for model in (Review, MovieLike, DiaryEntry, WatchedMark)
+    ]
+    rows = np.array(list(parts[0].union(*parts[1:])), dtype=np.int64)
     rows = rows.reshape(-1, 2)
     return rows[:, 0], rows[:, 1]
 
 
 def build_model_arrays(*, neighbours: int | None = None) -> tuple[ModelArrays, BuildStats]:
-    """Fit content neighbours and the collaborative model on the whole catalogue and every review."""
+    """Fit content neighbours and the collaborative model on the whole catalogue and every interaction (a review,
+    like, diary entry or watched mark: ``reviews`` in the stats counts these user-film pairs)."""
     laps = _Laps()
     movie_ids, documents = catalogue_documents()
     laps.lap("load catalogue")
     content = _content(documents, neighbours or settings.RECOMMENDER_NEIGHBOURS)
     laps.lap("content neighbours")
-    user_ids, reviewed_movie_ids = review_pairs()
-    laps.lap("load reviews")
+    user_ids, reviewed_movie_ids = interaction_pairs()
+    laps.lap("load interactions")
     collaborative = _collaborative(user_ids, reviewed_movie_ids)
     laps.lap(f"fit {collaborative.kind}")
     arrays = ModelArrays(

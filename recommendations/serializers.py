@@ -51,8 +51,8 @@ class TastePersonSerializer(serializers.Serializer):
 
 class TasteDecadeSerializer(serializers.Serializer):
     decade = serializers.IntegerField(help_text="First year of the decade, e.g. 1990.")
-    count = serializers.IntegerField()
-    average_rating = serializers.FloatField()
+    count = serializers.IntegerField(help_text="Films of the decade you reviewed, liked, logged or marked watched.")
+    average_rating = serializers.FloatField(allow_null=True, help_text="Of those you reviewed; null if none.")
 
 
 class TasteActivitySerializer(serializers.Serializer):

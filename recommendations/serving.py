@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,23 +41,35 @@ REASON_CANDIDATES = 5
 LIKED_RATING = 3
 
 
+def _no_ids() -> np.ndarray:
+    return np.empty(0, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class UserHistory:
-    """A user's reviews as they are now: the movies and their ratings."""
+    """What a user did with films as it is now: the movies they interacted with and a rating for each (a review's,
+    or what a like or a plain viewing stands for), and the other movies to leave out of their lists (watchlist,
+    "not interested")."""
 
     movie_ids: np.ndarray
     ratings: np.ndarray
+    hidden_ids: np.ndarray = field(default_factory=_no_ids)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[int]]) -> "UserHistory":
-        """From (movie id, rating) rows."""
+    def from_rows(cls, rows: Sequence[Sequence[float]], hidden: Sequence[int] = ()) -> "UserHistory":
+        """From (movie id, rating) rows, and the ids of other movies to leave out."""
         return cls(
             movie_ids=np.array([row[0] for row in rows], dtype=np.int64).reshape(-1),
             ratings=np.array([row[1] for row in rows], dtype=np.float64).reshape(-1),
+            hidden_ids=np.array(hidden, dtype=np.int64).reshape(-1),
         )
 
     def __len__(self) -> int:
         return len(self.movie_ids)
+
+    def left_out(self) -> set[int]:
+        """Every movie the user's lists must not show."""
+        return {*self.movie_ids.tolist(), *self.hidden_ids.tolist()}
 
 
 @dataclass(frozen=True)
@@ -216,7 +228,8 @@ def _dense(block: np.ndarray | sp.csr_array) -> np.ndarray:
 
 
 def personal_picks(model: ServedModel, history: UserHistory, *, limit: int) -> list[Pick]:
-    """The user's top ``limit`` unreviewed movies by blended score, each with its reason; may be fewer."""
+    """The user's top ``limit`` movies by blended score, each with its reason, leaving out the movies they
+    interacted with or hid; may be fewer."""
     user = _reviewed(model, history)
     if not len(user.positions):
         return []
@@ -225,7 +238,7 @@ def personal_picks(model: ServedModel, history: UserHistory, *, limit: int) -> l
     # The user's liked movies' neighbour rows, each weighted by how much they liked it.
     content = rows.content.T @ liking_weights(user.ratings)
     blended = blend_scores(collaborative[None], content[None], np.array([user.content_weight]))[0]
-    chosen = _best_unreviewed(blended, user.positions, limit)
+    chosen = _best_left(blended, np.concatenate([user.positions, _hidden_positions(model, history)]), limit)
     peaks = (float(row_scale(collaborative[None])[0]), float(row_scale(content[None])[0]))
     reasons = _reasons(model, user, rows, chosen, peaks=peaks)
     return [
@@ -248,13 +261,18 @@ def _column_sums(block: np.ndarray | sp.csr_array) -> np.ndarray:
     return block.T @ np.ones(block.shape[0])  # several times faster than a sparse .sum(axis=0)
 
 
-def _best_unreviewed(blended: np.ndarray, reviewed: np.ndarray, limit: int) -> np.ndarray:
-    """Index positions of the ``limit`` best-scored movies the user has not reviewed, best first.
+def _hidden_positions(model: ServedModel, history: UserHistory) -> np.ndarray:
+    found, known = _positions(model, history.hidden_ids)
+    return found[known]
+
+
+def _best_left(blended: np.ndarray, left_out: np.ndarray, limit: int) -> np.ndarray:
+    """Index positions of the ``limit`` best-scored movies, leaving out those at ``left_out``, best first.
 
     Nothing links a user to a movie with no positive score; popularity fills those places instead.
     """
     candidates = np.where(blended > 0, blended, -np.inf)
-    candidates[reviewed] = -np.inf
+    candidates[left_out] = -np.inf
     best, scores = top_k_per_row(candidates[None], limit)
     return best[0][~np.isneginf(scores[0])]
 

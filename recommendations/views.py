@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.viewer import add_viewer, with_viewer
 from core.filters import BIGINT_MAX
 from recommendations.selectors import by_genre, for_you, popular, similar, taste_profile
 from recommendations.serializers import (
@@ -28,6 +29,11 @@ def _query(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
+def _listed(request, rows: list[dict]) -> Response:
+    """The rows, each with ``viewer`` (what the logged-in user did with the film) when there is one."""
+    return with_viewer(Response(rows), request.user)
+
+
 @cache
 def _defaults(serializer_class) -> dict:
     return {name: field.default for name, field in serializer_class().fields.items()}
@@ -39,7 +45,7 @@ class TopRatedView(APIView):
     )
     def get(self, request):
         """Best-rated movies by damped mean rating."""
-        return Response(popular.top_rated(**_query(LimitQuerySerializer, request)))
+        return _listed(request, popular.top_rated(**_query(LimitQuerySerializer, request)))
 
 
 class TrendingView(APIView):
@@ -48,7 +54,7 @@ class TrendingView(APIView):
     )
     def get(self, request):
         """Movies with the most reviews in the last `days` days."""
-        return Response(popular.trending(**_query(TrendingQuerySerializer, request)))
+        return _listed(request, popular.trending(**_query(TrendingQuerySerializer, request)))
 
 
 class MostReviewedView(APIView):
@@ -56,7 +62,7 @@ class MostReviewedView(APIView):
         parameters=[LimitQuerySerializer], responses=RecommendedMovieSerializer(many=True), tags=["recommendations"]
     )
     def get(self, request):
-        return Response(popular.most_reviewed(**_query(LimitQuerySerializer, request)))
+        return _listed(request, popular.most_reviewed(**_query(LimitQuerySerializer, request)))
 
 
 class RecentView(APIView):
@@ -65,7 +71,7 @@ class RecentView(APIView):
     )
     def get(self, request):
         """Movies most recently added to the catalogue."""
-        return Response(popular.recently_added(**_query(LimitQuerySerializer, request)))
+        return _listed(request, popular.recently_added(**_query(LimitQuerySerializer, request)))
 
 
 class DashboardView(APIView):
@@ -74,14 +80,13 @@ class DashboardView(APIView):
         """All four lists in one response."""
         params = _query(TrendingQuerySerializer, request)
         limit = params["limit"]
-        return Response(
-            {
-                "top_rated": popular.top_rated(limit=limit),
-                "trending": popular.trending(days=params["days"], limit=limit),
-                "most_reviewed": popular.most_reviewed(limit=limit),
-                "recent": popular.recently_added(limit=limit),
-            }
-        )
+        lists = {
+            "top_rated": popular.top_rated(limit=limit),
+            "trending": popular.trending(days=params["days"], limit=limit),
+            "most_reviewed": popular.most_reviewed(limit=limit),
+            "recent": popular.recently_added(limit=limit),
+        }
+        return Response(add_viewer(lists, request.user) if request.user.is_authenticated else lists)
 
 
 def _user_or_none(request):
@@ -101,21 +106,21 @@ class ForYouView(APIView):
 
         With no reviews yet: popular movies in your preferred genres, then popular movies overall.
         """
-        return Response(for_you.for_you(user=request.user, **_query(LimitQuerySerializer, request)))
+        return _listed(request, for_you.for_you(user=request.user, **_query(LimitQuerySerializer, request)))
 
 
 class SimilarMoviesView(APIView):
     @extend_schema(parameters=[LimitQuerySerializer], responses=RecommendedMovieSerializer(many=True), tags=["movies"])
     def get(self, request, movie_id: int):
         """Movies most like this one by description, genres, keywords, cast and director; `score` is the
-        cosine similarity. Logged in, movies you reviewed are left out."""
+        cosine similarity. Logged in, films you watched, reviewed, liked, listed or dismissed are left out."""
         limit = _query(LimitQuerySerializer, request)["limit"]
         rows = None
         if movie_id <= BIGINT_MAX:
             rows = similar.similar_movies(movie_id=movie_id, user=_user_or_none(request), limit=limit)
         if rows is None:
             raise NotFound("No movie with this id.")
-        return Response(rows)
+        return _listed(request, rows)
 
 
 class GenreBestView(APIView):
@@ -124,11 +129,11 @@ class GenreBestView(APIView):
     )
     def get(self, request, slug: str):
         """The genre's best movies by damped mean rating; logged in, re-ranked by your collaborative scores and
-        without the movies you reviewed."""
+        without the films you watched, reviewed, liked, listed or dismissed."""
         rows = by_genre.genre_best(slug=slug, user=_user_or_none(request), **_query(LimitQuerySerializer, request))
         if rows is None:
             raise NotFound("No genre with this slug.")
-        return Response(rows)
+        return _listed(request, rows)
 
 
 class TasteProfileView(APIView):

@@ -53,11 +53,11 @@ def _genre_pool(genre_id: int, size: int) -> list[tuple[int, float]]:
 
 def _genre_for_user(genre_id: int, user_id: int, limit: int) -> list[dict]:
     history = cached_user_history(user_id)
-    reviewed = set(history.movie_ids.tolist())
-    pool = [pair for pair in _genre_pool(genre_id, GENRE_POOL) if pair[0] not in reviewed]
+    left_out = history.left_out()
+    pool = [pair for pair in _genre_pool(genre_id, GENRE_POOL) if pair[0] not in left_out]
     if len(pool) < limit:
-        bigger = _genre_pool(genre_id, GENRE_POOL + len(reviewed))
-        pool = [pair for pair in bigger if pair[0] not in reviewed]
+        bigger = _genre_pool(genre_id, GENRE_POOL + len(left_out))
+        pool = [pair for pair in bigger if pair[0] not in left_out]
     model = served_model()
     if model is None or not len(history) or not pool:
         return scored_rows(pool[:limit])

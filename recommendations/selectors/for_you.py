@@ -60,7 +60,7 @@ def for_you_entries(
     entries = [Entry(pick.movie_id, pick.score, pick.reason(titles)) for pick in picks if pick.movie_id in titles]
     if len(entries) < limit:
         note = NOT_BUILT_NOTE if model is None and len(history) else ""
-        taken = {*history.movie_ids.tolist(), *(pick.movie_id for pick in picks)}
+        taken = history.left_out() | {pick.movie_id for pick in picks}
         entries += popular_entries(user=user, exclude=taken, limit=limit - len(entries), note=note)
     return entries
 

@@ -9,15 +9,16 @@ from recommendations.selectors.common import CATALOGUE_SECONDS, cached_user_hist
 
 
 def similar_movies(*, movie_id: int, user: AbstractBaseUser | None, limit: int) -> list[dict] | None:
-    """The movie's neighbours minus what the user reviewed; None when there is no such movie."""
+    """The movie's neighbours minus what the user watched, reviewed, liked, listed or dismissed; None when there is
+    no such movie."""
     version = served_version()
     neighbours = cached(f"similar:{version}:{movie_id}", lambda: _neighbours(movie_id, version), CATALOGUE_SECONDS)
     if not neighbours["found"]:
         return None
     ranked = neighbours["ranked"]
     if user is not None:
-        reviewed = set(cached_user_history(user.pk).movie_ids.tolist())
-        ranked = [pair for pair in ranked if pair[0] not in reviewed]
+        left_out = cached_user_history(user.pk).left_out()
+        ranked = [pair for pair in ranked if pair[0] not in left_out]
     return scored_rows(ranked[:limit])
 
 

@@ -1,5 +1,10 @@
-"""The taste profile: what a user's reviews say about their taste."""
+"""The taste profile: what a user's reviews, likes and viewings say about their taste.
 
+Favourites come from the films they rated highly or liked (a like weighs like a high rating); decades count
+every film they reviewed, liked, logged or marked watched; the rating figures come from reviews alone.
+"""
+
+import datetime
 from collections import Counter
 from datetime import UTC
 from typing import Any
@@ -7,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from activity.models import DiaryEntry, MovieLike, WatchedMark
 from core.caching import cached
 from movies.models import STARS, Movie
 from recommendations.builders import DOCUMENT_CAST, names_in
@@ -16,6 +22,7 @@ from reviews.models import Review
 
 HIGH_RATING = 4
 COLUMNS = ("rating", "created_at", "movie_id", "movie__release_date", "movie__avg_rating", "movie__directors")
+PEOPLE = ("movie__directors", "movie__cast")
 
 
 def taste_profile(*, user: User, limit: int) -> dict:
@@ -24,19 +31,21 @@ def taste_profile(*, user: User, limit: int) -> dict:
 
 def _taste_profile(user: User, limit: int) -> dict:
     reviews = list(Review.objects.filter(user=user).values_list(*COLUMNS, "movie__cast"))
-    liked = [review for review in reviews if review[0] >= HIGH_RATING]
+    favourites = {review[2]: (review[5], review[6]) for review in reviews if review[0] >= HIGH_RATING}
+    for movie_id, *people in MovieLike.objects.filter(user=user).values_list("movie_id", *PEOPLE):
+        favourites.setdefault(movie_id, tuple(people))
     ratings = [review[0] for review in reviews]
-    directors = Counter(name for review in liked for name in names_in(review[5]))
-    actors = Counter(name for review in liked for name in names_in(review[6])[:DOCUMENT_CAST])
+    directors = Counter(name for crew, _ in favourites.values() for name in names_in(crew))
+    actors = Counter(name for _, cast in favourites.values() for name in names_in(cast)[:DOCUMENT_CAST])
     return {
-        "favourite_genres": _favourite_genres([review[2] for review in liked], limit),
+        "favourite_genres": _favourite_genres(list(favourites), limit),
         "favourite_directors": _people(directors, limit),
         "favourite_actors": _people(actors, limit),
         "average_rating_given": _mean(ratings),
         "community_average_rating": catalogue_mean_rating() or None,
         "community_average_for_same_movies": _mean([review[4] for review in reviews]),
         "rating_distribution": {str(star): ratings.count(star) for star in STARS},
-        "decades": _decades(reviews),
+        "decades": _decades(reviews, _unrated_films(user, {review[2] for review in reviews})),
         "activity": _activity(reviews),
     }
 
@@ -70,14 +79,27 @@ def _people(counts: Counter[str], limit: int) -> list[dict]:
     return [{"name": name, "count": count} for name, count in ranked]
 
 
-def _decades(reviews: list[tuple]) -> list[dict]:
-    by_decade: dict[int, list[int]] = {}
-    for review in reviews:
-        if review[3] is not None:
-            by_decade.setdefault(review[3].year // 10 * 10, []).append(review[0])
+def _unrated_films(user: User, reviewed: set[int]) -> list[datetime.date | None]:
+    """Release dates of the films the user liked, logged or marked watched without reviewing them."""
+    parts = [
+        model._default_manager.filter(user=user).order_by().values_list("movie_id", "movie__release_date")
+        for model in (MovieLike, DiaryEntry, WatchedMark)
+    ]
+    return [released for movie_id, released in parts[0].union(*parts[1:]) if movie_id not in reviewed]
+
+
+def _decades(reviews: list[tuple], unrated: list[datetime.date | None]) -> list[dict]:
+    """Films by decade of release: how many, and the mean rating of those reviewed (None if none was)."""
+    counts: Counter[int] = Counter()
+    ratings: dict[int, list[float]] = {}
+    for released, rating in [(review[3], review[0]) for review in reviews] + [(date, None) for date in unrated]:
+        if released is not None:
+            decade = released.year // 10 * 10
+            counts[decade] += 1
+            ratings.setdefault(decade, []).extend([] if rating is None else [rating])
     return [
-        {"decade": decade, "count": len(ratings), "average_rating": _mean(ratings)}
-        for decade, ratings in sorted(by_decade.items())
+        {"decade": decade, "count": counts[decade], "average_rating": _mean(ratings[decade])}
+        for decade in sorted(counts)
     ]
 
 

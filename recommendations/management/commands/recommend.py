@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from movies.models import Movie
+from recommendations.selectors.common import history_from_signals, signal_rows
 from recommendations.selectors.for_you import Entry, for_you_entries
 from recommendations.serving import UserHistory, personal_picks, served_model
-from reviews.models import Review
 
 BATCH_SIZE = 256
 
@@ -92,12 +92,11 @@ def recommend_batch(users: list[Any], *, limit: int) -> list[dict[str, Any]]:
 
 
 def _histories(users: list[Any]) -> list[UserHistory]:
-    """Each user's reviews, in one query."""
-    rows: dict[int, list[tuple[int, int]]] = {user.pk: [] for user in users}
-    reviews = Review.objects.filter(user_id__in=list(rows)).order_by("movie_id")
-    for user_id, movie_id, rating in reviews.values_list("user_id", "movie_id", "rating"):
-        rows[user_id].append((movie_id, rating))
-    return [UserHistory.from_rows(rows[user.pk]) for user in users]
+    """Each user's history (what the web lists read for one user), in one query."""
+    rows: dict[int, list[tuple[int, float | None, int]]] = {user.pk: [] for user in users}
+    for user_id, movie_id, rating, kind in signal_rows(list(rows)):
+        rows[user_id].append((movie_id, rating, kind))
+    return [history_from_signals(rows[user.pk]) for user in users]
 
 
 def _item(movie: tuple[Any, ...], entry: Entry) -> dict[str, Any]:
