@@ -17,7 +17,17 @@ from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
 from reviews.models import Review
 
 MOVIE_SUMMARY = [f"movie__{field}" for field in SUMMARY_FIELDS]
-DIARY_FIELDS = ("id", "user_id", "movie_id", "watched_on", "rewatch", "rating", "review_id", "created_at")
+DIARY_FIELDS = (
+    "id",
+    "user_id",
+    "movie_id",
+    "watched_on",
+    "rewatch",
+    "rating",
+    "review_id",
+    "created_at",
+    "updated_at",
+)
 PRIVATE = {"diary": "diary_public", "watchlist": "watchlist_public"}
 
 

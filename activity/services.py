@@ -99,7 +99,7 @@ def diary_entry_update(
         entry.rewatch = rewatch
     if clear_rating:
         entry.rating = None
-    elif rating is not None or review_body is not None:
+    if rating is not None or review_body is not None:
         if rating is not None:
             entry.rating = rating
         entry.review = _review_for_entry(entry.user, entry.movie, rating, review_body)

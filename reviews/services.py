@@ -103,15 +103,22 @@ OWN_REVIEW_LIKE_MESSAGE = "You cannot like your own review."
 def review_rating_save(*, user: User, movie: Movie, rating: float, body: str | None = None) -> Review:
     """The user's review of ``movie`` with this rating (and body, if given): created, or the existing one updated.
 
-    Locking the movie row first serialises concurrent writers of its reviews (on PostgreSQL), so parallel saves by
-    one user leave one review and exact aggregates.
+    Locks in the order every review write takes them (the review row, then the movie row in
+    movie_reviews_changed), so that it never deadlocks with review_create; on PostgreSQL parallel saves by one user
+    wait on the review row (or its unique key) and leave one review and exact aggregates.
     """
-    list(Movie.objects.select_for_update().filter(pk=movie.pk).values_list("pk", flat=True))
-    review = Review.objects.filter(user=user, movie=movie).first()
+    review = Review.objects.select_for_update().filter(user=user, movie=movie).first()
     if review is None:
-        review = Review.objects.create(user=user, movie=movie, rating=rating, body=body or "")
-        movie_reviews_changed([movie.pk])
-        return review
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(user=user, movie=movie, rating=rating, body=body or "")
+                movie_reviews_changed([movie.pk])
+            return review
+        except IntegrityError:
+            # A concurrent save created it first (and has committed): update that one.
+            review = Review.objects.select_for_update().filter(user=user, movie=movie).first()
+            if review is None:
+                raise
     return review_update(review=review, rating=rating, body=body)
 
 

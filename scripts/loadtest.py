@@ -41,11 +41,16 @@ def latency_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url: str, args: argparse.Namespace, duration: int, script: Path | None = None) -> dict:
-    """One wrk run (args.threads, args.connections) against url; script is an optional Lua request generator."""
+def run_wrk(
+    url: str, args: argparse.Namespace, duration: int, script: Path | None = None, token: str | None = None
+) -> dict:
+    """One wrk run (args.threads, args.connections) against url; script is an optional Lua request generator,
+    token an access token sent with every request."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
+    if token is not None:
+        command += ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
