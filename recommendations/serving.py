@@ -49,7 +49,7 @@ class UserHistory:
     ratings: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[int]]) -> "UserHistory":
+    def from_rows(cls, rows: Sequence[Sequence[float]]) -> "UserHistory":
         """From (movie id, rating) rows."""
         return cls(
             movie_ids=np.array([row[0] for row in rows], dtype=np.int64).reshape(-1),

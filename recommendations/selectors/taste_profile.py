@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.caching import cached
-from movies.models import STARS, Movie
+from movies.models import Movie
+from movies.ratings import rating_distribution, rating_key
 from recommendations.builders import DOCUMENT_CAST, names_in
 from recommendations.selectors.common import list_cache_seconds
 from recommendations.selectors.popular import catalogue_mean_rating
@@ -35,7 +36,7 @@ def _taste_profile(user: User, limit: int) -> dict:
         "average_rating_given": _mean(ratings),
         "community_average_rating": catalogue_mean_rating() or None,
         "community_average_for_same_movies": _mean([review[4] for review in reviews]),
-        "rating_distribution": {str(star): ratings.count(star) for star in STARS},
+        "rating_distribution": rating_distribution(Counter(rating_key(rating) for rating in ratings)),
         "decades": _decades(reviews),
         "activity": _activity(reviews),
     }
@@ -71,7 +72,7 @@ def _people(counts: Counter[str], limit: int) -> list[dict]:
 
 
 def _decades(reviews: list[tuple]) -> list[dict]:
-    by_decade: dict[int, list[int]] = {}
+    by_decade: dict[int, list[float]] = {}
     for review in reviews:
         if review[3] is not None:
             by_decade.setdefault(review[3].year // 10 * 10, []).append(review[0])

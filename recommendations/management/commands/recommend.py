@@ -93,7 +93,7 @@ def recommend_batch(users: list[Any], *, limit: int) -> list[dict[str, Any]]:
 
 def _histories(users: list[Any]) -> list[UserHistory]:
     """Each user's reviews, in one query."""
-    rows: dict[int, list[tuple[int, int]]] = {user.pk: [] for user in users}
+    rows: dict[int, list[tuple[int, float]]] = {user.pk: [] for user in users}
     reviews = Review.objects.filter(user_id__in=list(rows)).order_by("movie_id")
     for user_id, movie_id, rating in reviews.values_list("user_id", "movie_id", "rating"):
         rows[user_id].append((movie_id, rating))
