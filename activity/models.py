@@ -4,6 +4,8 @@
 from django.conf import settings
 from django.db import models
 
+from movies.ratings import RATING_RULE, RATINGS, validate_rating
+
 
 class DiaryEntry(models.Model):
     """One viewing of a film. A rating given with it is also the member's review rating (the review is linked)."""
@@ -12,7 +14,7 @@ class DiaryEntry(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="diary_entries")
     watched_on = models.DateField()
     rewatch = models.BooleanField(default=False)
-    rating = models.FloatField(null=True, blank=True)
+    rating = models.FloatField(null=True, blank=True, validators=[validate_rating])
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="diary_entries"
     )
@@ -22,6 +24,13 @@ class DiaryEntry(models.Model):
     class Meta:
         ordering = ["-watched_on", "-id"]
         verbose_name_plural = "diary entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__in=RATINGS),
+                name="diary_rating_in_half_stars",
+                violation_error_message=RATING_RULE,
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "watched_on"]),
             models.Index(fields=["user", "movie"]),

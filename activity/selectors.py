@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.selectors import users_with_review_stats
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
 from movies.models import Movie
+from movies.ratings import rating_value
 from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
 from reviews.models import Review
 
@@ -104,7 +105,7 @@ def viewer_states(user: User, movie_ids: list[int]) -> dict[int, dict[str, Any]]
     )
     return {
         movie_id: {
-            "rating": rating,
+            "rating": None if rating is None else rating_value(rating),
             "watched": rating is not None or marked or logged,
             "in_watchlist": in_watchlist,
             "liked": liked,

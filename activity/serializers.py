@@ -7,6 +7,7 @@ from activity.models import DiaryEntry
 from activity.selectors import user_today
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
+from movies.ratings import RatingField
 from movies.serializers import MovieSummarySerializer
 
 FUTURE_DATE_MESSAGE = "A viewing cannot be logged later than tomorrow."
@@ -14,6 +15,7 @@ FUTURE_DATE_MESSAGE = "A viewing cannot be logged later than tomorrow."
 
 class DiaryEntrySerializer(serializers.ModelSerializer):
     movie = MovieSummarySerializer(read_only=True)
+    rating = RatingField(read_only=True, allow_null=True)
 
     class Meta:
         model = DiaryEntry
@@ -25,7 +27,7 @@ class DiaryEntrySerializer(serializers.ModelSerializer):
 class _DiaryInputMixin(RejectUnknownFieldsMixin, serializers.Serializer):
     watched_on = serializers.DateField(required=False, help_text="Default: today in your time zone.")
     rewatch = serializers.BooleanField(required=False)
-    rating = serializers.FloatField(required=False, allow_null=True)
+    rating = RatingField(required=False, allow_null=True, help_text="Also saved as your review's rating.")
     review_text = serializers.CharField(
         required=False,
         max_length=10000,
@@ -85,7 +87,7 @@ class MemberProfileSerializer(PublicProfileSerializer):
 class ViewerSerializer(serializers.Serializer):
     """What the logged-in viewer did with a film."""
 
-    rating = serializers.FloatField(allow_null=True)
+    rating = RatingField(allow_null=True)
     watched = serializers.BooleanField()
     in_watchlist = serializers.BooleanField()
     liked = serializers.BooleanField()

@@ -1,7 +1,7 @@
 """One JSON error body for every failure under /api/.
 
-    {"status": 400, "code": "invalid", "detail": "rating: Ensure this value is ...",
-     "errors": {"rating": ["Ensure this value is less than or equal to 5."]}}
+    {"status": 400, "code": "invalid", "detail": "rating: Ratings go from 0.5 to 5 in steps of 0.5.",
+     "errors": {"rating": ["Ratings go from 0.5 to 5 in steps of 0.5."]}}
 
 `errors` is present only for validation failures; `detail` is always a readable sentence.
 """

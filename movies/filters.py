@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 
 from core.filters import IntegerFilter
 from movies.models import Genre, Movie
+from movies.ratings import MAX_RATING
 
 MIN_YEAR, MAX_YEAR = 1870, 2200
 
@@ -28,8 +29,9 @@ class MovieFilter(filters.FilterSet):
     )
     year_min = IntegerFilter(method="filter_year_min", min_value=MIN_YEAR, max_value=MAX_YEAR)
     year_max = IntegerFilter(method="filter_year_max", min_value=MIN_YEAR, max_value=MAX_YEAR)
-    rating_min = filters.NumberFilter(field_name="avg_rating", lookup_expr="gte", min_value=0, max_value=5)
-    rating_max = filters.NumberFilter(field_name="avg_rating", lookup_expr="lte", min_value=0, max_value=5)
+    # Average ratings, any number on the scale (4.25 too); 0 is the average of a movie nobody reviewed.
+    rating_min = filters.NumberFilter(field_name="avg_rating", lookup_expr="gte", min_value=0, max_value=MAX_RATING)
+    rating_max = filters.NumberFilter(field_name="avg_rating", lookup_expr="lte", min_value=0, max_value=MAX_RATING)
 
     class Meta:
         model = Movie

@@ -5,15 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 
-# Films are rated in whole stars on this scale: reviews, averages and distributions all use it.
-MIN_RATING = 1
-MAX_RATING = 5
-STARS = range(MIN_RATING, MAX_RATING + 1)
-
-
-def no_ratings() -> dict[str, int]:
-    """A rating distribution with no reviews: every star, counted zero."""
-    return {str(star): 0 for star in STARS}
+from movies.ratings import no_ratings
 
 
 class Genre(models.Model):

@@ -7,6 +7,7 @@ from core.filters import BIGINT_MAX
 from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Genre, Movie
+from movies.ratings import RatingDistributionField
 from movies.selectors import movie_summaries
 from movies.services import unique_genre_slug
 
@@ -116,8 +117,8 @@ class MovieSerializer(FastRepresentationMixin, RejectUnknownFieldsMixin, seriali
 
 
 class MovieDetailSerializer(MovieSerializer):
-    rating_distribution = serializers.DictField(
-        child=serializers.IntegerField(), read_only=True, help_text="Number of reviews per star, keyed '1' to '5'."
+    rating_distribution = RatingDistributionField(
+        help_text="Number of reviews per rating, keyed '0.5', '1', '1.5' ... '5', lowest first."
     )
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
     cast = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Top-billed, in order.")

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from movies.ratings import RatingDistributionField
 from movies.serializers import MovieSummarySerializer
 
 MAX_LIMIT = 50
@@ -46,7 +47,7 @@ class TasteGenreSerializer(serializers.Serializer):
 
 class TastePersonSerializer(serializers.Serializer):
     name = serializers.CharField()
-    count = serializers.IntegerField(help_text="Your 4- and 5-star reviews of their movies.")
+    count = serializers.IntegerField(help_text="Your reviews of their movies rated 4 or more.")
 
 
 class TasteDecadeSerializer(serializers.Serializer):
@@ -70,8 +71,8 @@ class TasteProfileSerializer(serializers.Serializer):
     community_average_for_same_movies = serializers.FloatField(
         allow_null=True, help_text="Mean rating, by everyone, of the movies you reviewed."
     )
-    rating_distribution = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Your reviews per star, keyed '1' to '5'."
+    rating_distribution = RatingDistributionField(
+        help_text="Your reviews per rating, keyed '0.5', '1', '1.5' ... '5', lowest first."
     )
     decades = TasteDecadeSerializer(many=True)
     activity = TasteActivitySerializer()

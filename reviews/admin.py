@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
+from movies.ratings import MAX_RATING, MIN_RATING, RATING_STEP
 from reviews import services
 from reviews.models import Review
 
@@ -12,6 +14,11 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ("movie__title", "user__username", "body")
     list_select_related = ("movie", "user")
     raw_id_fields = ("user", "movie")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rating":
+            kwargs["widget"] = forms.NumberInput(attrs={"min": MIN_RATING, "max": MAX_RATING, "step": RATING_STEP})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Admin edits go through the same path as the API so movie aggregates stay exact.
     def save_model(self, request, obj, form, change):

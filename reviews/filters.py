@@ -2,7 +2,8 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from core.filters import IntegerFilter
-from reviews.models import MAX_RATING, MIN_RATING, Review
+from movies.ratings import RATING_RULE, validate_rating
+from reviews.models import Review
 
 REVIEW_ORDERING_FIELDS = ["created_at", "rating"]
 
@@ -10,8 +11,18 @@ REVIEW_ORDERING_FIELDS = ["created_at", "rating"]
 class ReviewFilter(filters.FilterSet):
     movie = IntegerFilter(field_name="movie_id", min_value=1)
     user = filters.CharFilter(field_name="user__username", lookup_expr="iexact", max_length=150)
-    rating_min = IntegerFilter(field_name="rating", lookup_expr="gte", min_value=MIN_RATING, max_value=MAX_RATING)
-    rating_max = IntegerFilter(field_name="rating", lookup_expr="lte", min_value=MIN_RATING, max_value=MAX_RATING)
+    rating_min = filters.NumberFilter(
+        field_name="rating",
+        lookup_expr="gte",
+        validators=[validate_rating],
+        help_text=f"Reviews rated this or more. {RATING_RULE}",
+    )
+    rating_max = filters.NumberFilter(
+        field_name="rating",
+        lookup_expr="lte",
+        validators=[validate_rating],
+        help_text=f"Reviews rated this or less. {RATING_RULE}",
+    )
     search = filters.CharFilter(
         method="filter_search", max_length=200, help_text="Words in the review or the movie title."
     )

@@ -1,15 +1,15 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from movies.models import MAX_RATING, MIN_RATING
+from movies.ratings import RATING_RULE, RATINGS, rating_key, validate_rating
 
 
 class Review(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="reviews")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)])
+    # Half stars are exact in binary floating point, so the stored value, sums and averages lose nothing.
+    rating = models.FloatField(validators=[validate_rating])
     body = models.TextField(blank=True, max_length=10000)
     # Maintained by reviews.services with each like and unlike.
     like_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
@@ -22,8 +22,9 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "movie"], name="review_one_per_user_and_movie"),
             models.CheckConstraint(
-                condition=models.Q(rating__gte=MIN_RATING, rating__lte=MAX_RATING),
-                name="review_rating_between_1_and_5",
+                condition=models.Q(rating__in=RATINGS),
+                name="review_rating_in_half_stars",
+                violation_error_message=RATING_RULE,
             ),
         ]
         indexes = [
@@ -34,7 +35,7 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} on {self.movie}: {self.rating}/5"
+        return f"{self.user} on {self.movie}: {rating_key(self.rating)}/5"
 
 
 class ReviewLike(models.Model):

@@ -3,13 +3,15 @@ from rest_framework import serializers
 from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
-from reviews.models import MAX_RATING, MIN_RATING, Review
+from movies.ratings import RatingField
+from reviews.models import Review
 from reviews.services import DUPLICATE_REVIEW_MESSAGE
 
 
 class ReviewSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
     movie_title = serializers.CharField(source="movie.title", read_only=True)
+    rating = RatingField(read_only=True)
 
     class Meta:
         model = Review
@@ -18,7 +20,7 @@ class ReviewSerializer(FastRepresentationMixin, serializers.ModelSerializer):
 
 
 class ReviewUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    rating = serializers.IntegerField(min_value=MIN_RATING, max_value=MAX_RATING)
+    rating = RatingField()
     body = serializers.CharField(allow_blank=True, max_length=10000, required=False, trim_whitespace=True)
 
 

@@ -10,7 +10,8 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from core.caching import catalogue_changed
-from movies.models import Movie, no_ratings
+from movies.models import Movie
+from movies.ratings import no_ratings, rating_key
 from reviews.models import Review, ReviewLike
 
 DUPLICATE_REVIEW_MESSAGE = "You have already reviewed this movie; edit your existing review instead."
@@ -42,7 +43,7 @@ def _rating_distributions_refresh(movie_ids: list[int]) -> None:
     distributions: defaultdict[int, dict[str, int]] = defaultdict(no_ratings)
     counts = Review.objects.filter(movie_id__in=movie_ids).values("movie_id", "rating").annotate(n=Count("pk"))
     for movie_id, rating, count in counts.order_by().values_list("movie_id", "rating", "n"):
-        distributions[movie_id][str(rating)] = count
+        distributions[movie_id][rating_key(rating)] = count
     movies = [Movie(pk=movie_id, rating_distribution=distributions[movie_id]) for movie_id in movie_ids]
     Movie.objects.bulk_update(movies, ["rating_distribution"], batch_size=500)
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.tests.utils import ME_URL, assert_error, bearer_client, issue_tokens, refresh
 from movies.models import Movie
+from movies.ratings import no_ratings
 from reviews.models import Review
 from tests.factories import DEFAULT_PASSWORD, MovieFactory, ReviewFactory, UserFactory
 
@@ -147,4 +148,4 @@ def test_an_account_deleted_outside_the_api_still_corrects_the_movies(db):
 
     movie.refresh_from_db()
     assert (movie.review_count, movie.avg_rating) == (1, 5.0)
-    assert movie.rating_distribution == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1}
+    assert movie.rating_distribution == {**no_ratings(), "5": 1}

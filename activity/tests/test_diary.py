@@ -10,6 +10,7 @@ from activity.services import REVIEW_NEEDS_RATING_MESSAGE
 from activity.tests.utils import DIARY_URL, HUGE_ID, entry_url, freeze_now, member_diary_url, result_ids, snapshot
 from conftest import authenticated_client
 from movies.models import Movie
+from movies.ratings import no_ratings
 from movies.tests.helpers import assert_error
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
@@ -76,7 +77,19 @@ def test_a_second_log_with_another_rating_updates_the_same_review(user_client, u
     assert (review.rating, review.body) == (2, "First take.")  # No text sent: the review keeps its words.
     assert aggregates(movie) == (3.5, 2)
     movie.refresh_from_db()
-    assert movie.rating_distribution == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert movie.rating_distribution == {**no_ratings(), "2": 1, "5": 1}
+
+
+def test_half_star_logs_reach_the_review_and_other_values_are_400(user_client, user, movie):
+    entry = log(user_client, movie, rating=3.5).json()
+    assert entry["rating"] == 3.5
+    assert Review.objects.get(user=user, movie=movie).rating == 3.5
+
+    for bad in (0, 0.3, 5.5, 4.25, True, "abc"):
+        response = user_client.post(DIARY_URL, {"movie": movie.pk, "rating": bad}, format="json")
+        assert response.status_code == 400, bad
+        assert "steps of 0.5" in str(response.json())
+    assert DiaryEntry.objects.count() == 1
 
 
 def test_logging_without_a_rating_leaves_an_existing_review_alone(user_client, user, movie):

@@ -11,7 +11,7 @@ Two layouts are understood, detected from the files present in the directory:
 
 :func:`read_dataset` reads and checks every file of a layout for the import (:mod:`imports.movielens.writer`): a
 malformed line raises :class:`MalformedFileError` (file and line number); rows that parse but cannot be imported (a
-rating of 3.5 or 7, a repeated user/movie pair) are skipped and reported. :func:`read_rating_lines` and
+rating of 3.25 or 7, a repeated user/movie pair) are skipped and reported. :func:`read_rating_lines` and
 :func:`read_item_lines` give a ratings file and an atomic ``.item`` file as they are, for the offline evaluation.
 """
 
@@ -69,8 +69,19 @@ YEAR_RE = re.compile(r"^\d{4}$")
 # The atomic conversion of item 267 misspells its placeholder title.
 TITLE_FIXES = {"unkonwn": "unknown"}
 
-# MovieLens ratings are whole stars from 1 to 5.
-STARS = (1, 5)
+
+class RatingScale(NamedTuple):
+    lowest: float
+    highest: float
+    step: float
+
+    def holds(self, rating: float) -> bool:
+        """In range and a whole number of steps above the lowest."""
+        return self.lowest <= rating <= self.highest and ((rating - self.lowest) / self.step).is_integer()
+
+
+# MovieLens 100k rates in whole stars from 1 to 5, the larger sets (25M, latest) in half stars from 0.5 to 5.
+MOVIELENS_SCALE = RatingScale(0.5, 5.0, 0.5)
 
 # Rows per progress-bar step.
 PROGRESS_CHUNK = 10_000
@@ -128,7 +139,7 @@ class MovieRow:
 class RatingRow:
     user_id: int
     item_id: int
-    rating: int
+    rating: float
     created_at: datetime.datetime
     line: int
 
@@ -207,7 +218,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def read_dataset(layout: Layout, progress: Progress = NO_PROGRESS, *, stars: tuple[int, int] = STARS) -> Dataset:
+def read_dataset(layout: Layout, progress: Progress = NO_PROGRESS, *, scale: RatingScale = MOVIELENS_SCALE) -> Dataset:
     """Parse and check every file; raises MalformedFileError on the first malformed line."""
     skipped: list[Skipped] = []
     if layout.name == GROUPLENS:
@@ -216,7 +227,7 @@ def read_dataset(layout: Layout, progress: Progress = NO_PROGRESS, *, stars: tup
     else:
         user_ids = _read_atomic_users(layout.users, skipped)
         movies = _read_atomic_items(layout.items, skipped)
-    ratings = read_ratings(layout.ratings, skipped, progress, stars=stars)
+    ratings = read_ratings(layout.ratings, skipped, progress, scale=scale)
     return Dataset(layout=layout, user_ids=user_ids, movies=movies, ratings=ratings, skipped=skipped)
 
 
@@ -437,14 +448,14 @@ def _rating_line(path: Path, line: int, text: str, count: int, columns: tuple[in
 
 
 def read_ratings(
-    path: Path, skipped: list[Skipped], progress: Progress = NO_PROGRESS, *, stars: tuple[int, int] = STARS
+    path: Path, skipped: list[Skipped], progress: Progress = NO_PROGRESS, *, scale: RatingScale = MOVIELENS_SCALE
 ) -> list[RatingRow]:
-    """The ratings file's rows that can be imported. A rating that is not a whole number in the ``stars`` range,
-    an unusable timestamp or a repeated (user, movie) pair is skipped."""
+    """The ratings file's rows that can be imported, their ratings as written. A rating off the ``scale``, an
+    unusable timestamp or a repeated (user, movie) pair is skipped."""
     ratings = []
     seen: set[tuple[int, int]] = set()
     for row in read_rating_lines(path, progress):
-        checked = _checked_rating(path, row, stars, seen)
+        checked = _checked_rating(path, row, scale, seen)
         if isinstance(checked, Skipped):
             skipped.append(checked)
         else:
@@ -453,11 +464,8 @@ def read_ratings(
     return ratings
 
 
-def _checked_rating(
-    path: Path, row: RatingLine, stars: tuple[int, int], seen: set[tuple[int, int]]
-) -> RatingRow | Skipped:
-    lowest, highest = stars
-    if not row.rating.is_integer() or not lowest <= row.rating <= highest:
+def _checked_rating(path: Path, row: RatingLine, scale: RatingScale, seen: set[tuple[int, int]]) -> RatingRow | Skipped:
+    if not scale.holds(row.rating):
         return Skipped(path, row.line, f"invalid rating: '{row.rating:g}'")
     try:
         created_at = datetime.datetime.fromtimestamp(row.timestamp, tz=datetime.UTC)
@@ -465,7 +473,7 @@ def _checked_rating(
         return Skipped(path, row.line, f"invalid timestamp: '{row.timestamp:g}'")
     if (row.user_id, row.item_id) in seen:
         return Skipped(path, row.line, f"duplicate rating: user {row.user_id} already rated movie {row.item_id}")
-    return RatingRow(row.user_id, row.item_id, int(row.rating), created_at, row.line)
+    return RatingRow(row.user_id, row.item_id, row.rating, created_at, row.line)
 
 
 def _number(path: Path, line: int, value: str, what: str) -> float:

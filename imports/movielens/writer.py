@@ -23,14 +23,16 @@ from imports.movielens.reader import (
     PROGRESS_CHUNK,
     Dataset,
     Progress,
+    RatingScale,
     Skipped,
     chunks,
     detect_layout,
     read_dataset,
 )
 from movies.models import Movie
+from movies.ratings import MAX_RATING, MIN_RATING, RATING_STEP
 from movies.services import genres_get_or_create, movie_genres_link
-from reviews.models import MAX_RATING, MIN_RATING, Review
+from reviews.models import Review
 from reviews.services import movie_aggregates_refresh
 
 USERNAME_PREFIX = "ml_"
@@ -71,7 +73,7 @@ def import_movielens(
 ) -> ImportResult:
     """Detect the layout, read every file, then write it all in one transaction."""
     layout = detect_layout(path, ratings)
-    dataset = read_dataset(layout, progress, stars=(MIN_RATING, MAX_RATING))
+    dataset = read_dataset(layout, progress, scale=RatingScale(MIN_RATING, MAX_RATING, RATING_STEP))
     return import_dataset(dataset, progress=progress, batch_size=batch_size)
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from core.caching import current_generation
 from imports.movielens import reader, writer
 from movies.models import Genre, Movie
+from movies.ratings import no_ratings
 from reviews.models import Review
 from tests.factories import UserFactory
 
@@ -233,9 +234,9 @@ def test_ratings_option_works_without_the_layouts_own_ratings_file(grouplens_dir
 
 def test_invalid_rows_are_skipped_and_reported(grouplens_dir):
     bad = [
-        ("1", "4", "3.5", "881250949"),  # line 7: not a whole star
+        ("1", "4", "3.25", "881250949"),  # line 7: not a half star
         ("2", "4", "0", "881250949"),  # line 8: out of range
-        ("3", "4", "6", "881250949"),  # line 9: out of range
+        ("3", "4", "5.5", "881250949"),  # line 9: out of range
         ("9", "1", "4", "881250949"),  # line 10: unknown user
         ("1", "99", "4", "881250949"),  # line 11: unknown movie
         ("1", "1", "2", "881250949"),  # line 12: user 1 already rated movie 1 on line 1
@@ -250,10 +251,56 @@ def test_invalid_rows_are_skipped_and_reported(grouplens_dir):
     assert "1 unknown user" in output
     assert "1 unknown movie" in output
     assert "1 duplicate rating" in output
-    assert "u.data, line 7: invalid rating: '3.5'" in output
+    assert "u.data, line 7: invalid rating: '3.25'" in output
+    assert "u.data, line 9: invalid rating: '5.5'" in output
     assert "u.data, line 11: unknown movie: 99" in output
     assert reviews_by_key()[("ml_1", 1)].rating == 5
     assert movies_by_id()[4].review_count == 0
+
+
+# MovieLens 25M and latest: half stars from 0.5 to 5, in the same columns.
+HALF_STAR_RATINGS = [
+    ("1", "1", "4.5", "1147880044"),
+    ("2", "1", "0.5", "1147868817"),
+    ("3", "1", "4.5", "1147868828"),
+    ("1", "2", "3.0", "1147878820"),
+    ("2", "2", "2.5", "1147868510"),
+    ("3", "3", "5.0", "1147868495"),
+    ("1", "3", "3.75", "1147878820"),  # line 8: off the half-star scale
+    ("2", "3", "0.0", "1147868510"),  # line 9: below half a star
+]
+
+
+def test_half_star_ratings_are_imported_exactly_and_counted_under_their_own_keys(atomic_dir):
+    write(atomic_dir / "ml-100k.inter", [ATOMIC_RATINGS_HEADER, *tab(HALF_STAR_RATINGS)])
+
+    output = run(atomic_dir)
+
+    assert "reviews 6 created" in output
+    assert "2 invalid rating" in output
+    assert "ml-100k.inter, line 8: invalid rating: '3.75'" in output
+    assert "ml-100k.inter, line 9: invalid rating: '0'" in output
+    ratings = {key: review.rating for key, review in reviews_by_key().items()}
+    assert ratings == {
+        ("ml_1", 1): 4.5,
+        ("ml_2", 1): 0.5,
+        ("ml_3", 1): 4.5,
+        ("ml_1", 2): 3,
+        ("ml_2", 2): 2.5,
+        ("ml_3", 3): 5,
+    }
+    movies = movies_by_id()
+    assert (movies[1].review_count, movies[1].avg_rating) == (3, 9.5 / 3)
+    assert movies[1].rating_distribution == {**no_ratings(), "0.5": 1, "4.5": 2}
+    assert movies[2].rating_distribution == {**no_ratings(), "2.5": 1, "3": 1}
+    assert (movies[2].avg_rating, movies[3].avg_rating) == (2.75, 5.0)
+
+
+def test_whole_star_ratings_stay_whole_stars(grouplens_dir):
+    run(grouplens_dir)
+
+    assert sorted(Review.objects.values_list("rating", flat=True)) == [1.0, 2.0, 3.0, 4.0, 5.0, 5.0]
+    assert movies_by_id()[1].rating_distribution == {**no_ratings(), "4": 1, "5": 1}
 
 
 GROUPLENS_MALFORMED = [

@@ -1,3 +1,4 @@
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.management import call_command
 
 from imports.management.commands.seed_demo import DEMO_MOVIES, DEMO_USER_PASSWORD, DEMO_USERNAMES
 from movies.models import Genre, Movie
+from movies.ratings import no_ratings, rating_key
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,8 @@ def test_seed_demo_aggregates_match_the_reviews():
         ratings = list(movie.reviews.values_list("rating", flat=True))
         assert movie.review_count == len(ratings)
         assert movie.avg_rating == pytest.approx(sum(ratings) / len(ratings) if ratings else 0)
+        assert movie.rating_distribution == {**no_ratings(), **Counter(rating_key(rating) for rating in ratings)}
+    assert Review.objects.filter(rating__in=[2.5, 3.5, 4.5]).exists()  # some half stars
 
 
 def test_seed_demo_is_idempotent():

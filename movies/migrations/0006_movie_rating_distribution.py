@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-import movies.models
+import movies.ratings
 
 
 class Migration(migrations.Migration):
@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="movie",
             name="rating_distribution",
-            field=models.JSONField(default=movies.models.no_ratings, editable=False, help_text="Reviews per star."),
+            field=models.JSONField(default=movies.ratings.no_ratings, editable=False, help_text="Reviews per star."),
         ),
     ]

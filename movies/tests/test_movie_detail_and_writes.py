@@ -4,6 +4,7 @@ import pytest
 
 from conftest import authenticated_client
 from movies.models import Movie
+from movies.ratings import RATING_KEYS, no_ratings
 from movies.tests.helpers import assert_error
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
@@ -41,14 +42,14 @@ def test_detail_returns_the_movie_and_its_rating_distribution(api_client, movie)
     body = response.json()
     assert body["id"] == movie.pk
     assert body["title"] == movie.title
-    assert body["rating_distribution"] == {"1": 1, "2": 0, "3": 1, "4": 0, "5": 3}
+    assert body["rating_distribution"] == {**no_ratings(), "1": 1, "3": 1, "5": 3}
     assert body["review_count"] == 5
     assert body["avg_rating"] == pytest.approx(19 / 5)
 
 
-def test_detail_of_unreviewed_movie_has_zero_for_every_star(api_client, movie):
+def test_detail_of_unreviewed_movie_has_zero_for_every_rating(api_client, movie):
     body = api_client.get(detail_url(movie.pk)).json()
-    assert body["rating_distribution"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
+    assert list(body["rating_distribution"].items()) == [(key, 0) for key in RATING_KEYS]
     assert body["avg_rating"] == 0
     assert body["review_count"] == 0
 

@@ -4,7 +4,8 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 
 from core.caching import cached
-from movies.models import MAX_RATING, MIN_RATING, Genre, Movie
+from movies.models import Genre, Movie
+from movies.ratings import MAX_RATING, MIN_RATING
 from recommendations.artefacts import ServedModel
 from recommendations.selectors.common import (
     CATALOGUE_SECONDS,

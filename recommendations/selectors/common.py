@@ -10,7 +10,7 @@ from django.db.models import F, FloatField, Model, QuerySet, Value
 from activity.models import DiaryEntry, Dismissal, MovieLike, WatchedMark, WatchlistEntry
 from core import sql
 from core.caching import ProcessMemo, cached, current_generation
-from movies.models import MAX_RATING
+from movies.ratings import MAX_RATING
 from movies.serializers import movie_summaries_by_id
 from recommendations.serving import UserHistory, served_model
 from reviews.models import Review

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from activity.models import DiaryEntry, MovieLike, WatchedMark
 from core.caching import cached
-from movies.models import STARS, Movie
+from movies.models import Movie
+from movies.ratings import rating_distribution, rating_key
 from recommendations.builders import DOCUMENT_CAST, names_in
 from recommendations.selectors.common import list_cache_seconds
 from recommendations.selectors.popular import catalogue_mean_rating
@@ -44,7 +45,7 @@ def _taste_profile(user: User, limit: int) -> dict:
         "average_rating_given": _mean(ratings),
         "community_average_rating": catalogue_mean_rating() or None,
         "community_average_for_same_movies": _mean([review[4] for review in reviews]),
-        "rating_distribution": {str(star): ratings.count(star) for star in STARS},
+        "rating_distribution": rating_distribution(Counter(rating_key(rating) for rating in ratings)),
         "decades": _decades(reviews, _unrated_films(user, {review[2] for review in reviews})),
         "activity": _activity(reviews),
     }

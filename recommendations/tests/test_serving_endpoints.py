@@ -199,6 +199,20 @@ def test_movie_deleted_after_the_build_is_replaced_from_popularity(built, django
     assert len(after) == 3 and first[0] not in after
 
 
+@pytest.mark.parametrize(("rating", "verb"), [(4.5, "liked"), (3.5, "liked"), (2.5, "watched")])
+def test_half_star_reviews_feed_for_you_and_its_reasons(built, django_capture_on_commit_callbacks, rating, verb):
+    newcomer = UserFactory()
+    client = authenticated_client(newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        for movie in built.space[:3]:
+            assert client.post("/api/reviews/", {"movie": movie.pk, "rating": rating}, format="json").status_code == 201
+
+    rows = client.get(FOR_YOU, {"limit": 3}).json()
+
+    assert {row["id"] for row in rows} <= {movie.pk for movie in built.space[3:]}
+    assert all(row["reason"].startswith(f"because you {verb} Orbit ") for row in rows)
+
+
 # --- Similar ------------------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.tests.utils import ME_URL, assert_error
 from conftest import authenticated_client
+from movies.ratings import no_ratings
 from recommendations.tests.serving_helpers import bulk_reviews, bulk_users
 from reviews.models import Review
 from tests.factories import GenreFactory, MovieFactory, ReviewFactory, UserFactory
@@ -41,7 +42,7 @@ def test_taste_profile_summarises_the_users_reviews(reviewer):
     assert body["average_rating_given"] == pytest.approx(11 / 3)
     assert body["community_average_rating"] == pytest.approx((11 + 4 * 9) / 15)
     assert body["community_average_for_same_movies"] == pytest.approx((17 / 5 + 16 / 5 + 14 / 5) / 3)
-    assert body["rating_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}
+    assert body["rating_distribution"] == {**no_ratings(), "2": 1, "4": 1, "5": 1}
     assert body["decades"] == [
         {"decade": 1990, "count": 1, "average_rating": 2.0},
         {"decade": 2000, "count": 2, "average_rating": 4.5},
@@ -57,6 +58,23 @@ def test_limit_caps_the_favourite_lists(reviewer):
     body = authenticated_client(reviewer).get(URL, {"limit": 1}).json()
     assert len(body["favourite_actors"]) == 1
     assert len(body["favourite_genres"]) == 1
+
+
+def test_taste_profile_favourites_come_from_ratings_of_four_or_more_halves_included(user):
+    thriller, comedy, drama = (GenreFactory(name=name) for name in ("Thriller", "Comedy", "Drama"))
+    for genre, rating in ((thriller, 4.5), (comedy, 4), (drama, 3.5), (drama, 0.5)):
+        ReviewFactory(
+            user=user, movie=MovieFactory(genres=[genre], directors=[f"{genre.name} Director"]), rating=rating
+        )
+
+    body = authenticated_client(user).get(URL).json()
+
+    assert [genre["name"] for genre in body["favourite_genres"]] == ["Comedy", "Thriller"]
+    assert [person["name"] for person in body["favourite_directors"]] == ["Comedy Director", "Thriller Director"]
+    assert body["average_rating_given"] == 3.125
+    assert list(body["rating_distribution"].items()) == list(
+        {**no_ratings(), "0.5": 1, "3.5": 1, "4": 1, "4.5": 1}.items()
+    )
 
 
 def test_taste_profile_of_a_user_without_reviews_is_empty_not_an_error(user_client):

@@ -3,6 +3,7 @@
 import pytest
 
 from core.caching import current_generation
+from movies.ratings import RATING_RULE
 from reviews.models import Review
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
@@ -139,10 +140,22 @@ def test_admin_rejects_a_second_review_of_the_same_movie(staff_client, review):
     assert numbers(review.movie) == (4, 1)
 
 
-@pytest.mark.parametrize("rating", [0, 6])
-def test_admin_rejects_ratings_outside_one_to_five(staff_client, review, rating):
+@pytest.mark.parametrize("rating", [0, 6, 0.3, 4.25, 5.5])
+def test_admin_rejects_ratings_off_the_half_star_scale(staff_client, review, rating):
     response = staff_client.post(f"{CHANGELIST}{review.pk}/change/", form_data(review, rating=rating))
 
     assert response.status_code == 200
-    assert "rating" in response.context["adminform"].form.errors
+    assert response.context["adminform"].form.errors["rating"] == [RATING_RULE]
     assert Review.objects.get(pk=review.pk).rating == 4
+
+
+def test_admin_edit_takes_half_stars_and_offers_them(staff_client, review):
+    page = staff_client.get(f"{CHANGELIST}{review.pk}/change/").content.decode()
+    assert 'step="0.5"' in page and 'min="0.5"' in page and 'max="5.0"' in page
+
+    response = staff_client.post(f"{CHANGELIST}{review.pk}/change/", form_data(review, rating="3.5"))
+
+    assert response.status_code == 302
+    assert Review.objects.get(pk=review.pk).rating == 3.5
+    assert numbers(review.movie) == (3.5, 1)
+    assert str(Review.objects.get(pk=review.pk)).endswith(": 3.5/5")

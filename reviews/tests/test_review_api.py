@@ -1,5 +1,6 @@
 import pytest
 
+from movies.ratings import RATING_RULE
 from movies.tests.helpers import assert_error, days_ago, ids
 from reviews.models import Review
 from reviews.services import DUPLICATE_REVIEW_MESSAGE
@@ -98,20 +99,28 @@ def test_sending_user_id_cannot_impersonate(user_client, user, other_user, movie
     assert not Review.objects.filter(user=other_user).exists()
 
 
-@pytest.mark.parametrize("rating", [0, 6, -1, "five", 4.5, "4.5", None, "", True, [4]])
-def test_invalid_rating_is_rejected(user_client, movie, rating):
+@pytest.mark.parametrize(
+    "rating",
+    [0, 0.3, 5.5, 4.25, 6, -1, -0.5, 10**30, "4.25", "five", "abc", "NaN", "inf", "", None, True, False, [4], {"v": 4}],
+)
+def test_invalid_rating_is_rejected_naming_the_rule(user_client, movie, rating):
     response = user_client.post(URL, {"movie": movie.pk, "rating": rating}, format="json")
-    assert_error(response, 400, fields=("rating",), code="invalid")
+    body = assert_error(response, 400, fields=("rating",), code="invalid")
+    assert body["errors"]["rating"] == [RATING_RULE]
     assert not Review.objects.exists()
     movie.refresh_from_db()
     assert movie.review_count == 0
 
 
-@pytest.mark.parametrize("rating", [1, 5, "3", 2.0])
-def test_whole_ratings_from_one_to_five_are_accepted(user_client, movie, rating):
+@pytest.mark.parametrize(
+    ("rating", "stored"),
+    [(1, 1.0), (5, 5.0), (4, 4.0), (4.0, 4.0), ("4", 4.0), (" 3 ", 3.0), (0.5, 0.5), (4.5, 4.5), ("2.5", 2.5)],
+)
+def test_ratings_on_the_half_star_scale_are_accepted(user_client, movie, rating, stored):
     response = user_client.post(URL, {"movie": movie.pk, "rating": rating}, format="json")
-    assert response.status_code == 201
-    assert Review.objects.get().rating == int(rating)
+    assert response.status_code == 201, response.content
+    assert Review.objects.get().rating == stored
+    assert response.json()["rating"] == stored
 
 
 def test_missing_rating_is_rejected(user_client, movie):
@@ -186,9 +195,10 @@ def test_author_patches_the_rating(user_client, review):
     assert review.movie.avg_rating == 2
 
 
-@pytest.mark.parametrize("rating", [0, 6, "five", 4.5])
+@pytest.mark.parametrize("rating", [0, 0.3, 5.5, 4.25, 6, "five", True, None])
 def test_invalid_rating_on_update_is_rejected(user_client, review, rating):
-    assert_error(user_client.patch(detail_url(review.pk), {"rating": rating}, format="json"), 400, fields=("rating",))
+    response = user_client.patch(detail_url(review.pk), {"rating": rating}, format="json")
+    assert assert_error(response, 400, fields=("rating",))["errors"]["rating"] == [RATING_RULE]
     review.refresh_from_db()
     assert review.rating == 4
 
@@ -319,7 +329,9 @@ def test_filters_combine(api_client, catalogue):
         ("rating_min", "x"),
         ("rating_max", "6"),
         ("rating_min", "0"),
-        ("rating_max", "2.5"),
+        ("rating_max", "2.25"),
+        ("rating_min", "5.5"),
+        ("rating_min", "NaN"),
         ("user", "u" * 151),
     ],
 )

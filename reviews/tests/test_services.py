@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from core.caching import GENERATION_KEY, bump_generation, current_generation
 from movies.models import Movie
+from movies.ratings import no_ratings
 from movies.tests.helpers import set_movie_fields
 from reviews import services
 from reviews.models import Review
@@ -61,10 +62,11 @@ def test_review_create_inside_an_outer_transaction_survives_the_duplicate(user, 
     assert aggregates(movie) == (3, 2)
 
 
-def test_review_create_reraises_integrity_errors_that_are_not_duplicates(user, movie):
-    """A rating outside 1..5 violates the check constraint: that is a bug in the caller, not a duplicate."""
+@pytest.mark.parametrize("rating", [9, 0, 0.3, 4.25, 5.5])
+def test_review_create_reraises_integrity_errors_that_are_not_duplicates(user, movie, rating):
+    """A rating off the half-star scale violates the check constraint: a bug in the caller, not a duplicate."""
     with pytest.raises(IntegrityError):
-        services.review_create(user=user, movie=movie, rating=9)
+        services.review_create(user=user, movie=movie, rating=rating)
     assert not Review.objects.exists()
     assert aggregates(movie) == (0, 0)
 
@@ -221,23 +223,37 @@ def distribution(movie: Movie) -> dict[str, int]:
     return Movie.objects.get(pk=movie.pk).rating_distribution
 
 
-def test_a_new_movie_has_every_star_counted_zero(movie):
-    assert distribution(movie) == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
+def test_a_new_movie_has_every_rating_counted_zero(movie):
+    assert distribution(movie) == dict.fromkeys(["0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5"], 0)
 
 
 def test_every_review_write_keeps_the_rating_distribution_exact(user, other_user, movie):
     review = services.review_create(user=user, movie=movie, rating=4)
     services.review_create(user=other_user, movie=movie, rating=4)
-    assert distribution(movie) == {"1": 0, "2": 0, "3": 0, "4": 2, "5": 0}
+    assert distribution(movie) == {**no_ratings(), "4": 2}
 
-    services.review_update(review=review, rating=1)
-    assert distribution(movie) == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
+    services.review_update(review=review, rating=0.5)
+    assert distribution(movie) == {**no_ratings(), "0.5": 1, "4": 1}
+
+    services.review_update(review=review, rating=4.5)
+    assert distribution(movie) == {**no_ratings(), "4": 1, "4.5": 1}
 
     services.review_delete(review=review)
-    assert distribution(movie) == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}
+    assert distribution(movie) == {**no_ratings(), "4": 1}
 
     services.user_reviews_delete(user=other_user)
-    assert distribution(movie) == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
+    assert distribution(movie) == no_ratings()
+
+
+def test_half_stars_are_counted_under_their_own_keys_and_averaged_exactly(movie):
+    ratings = [0.5, 1, 1.5, 2.5, 3.5, 3.5, 4.5, 4.5, 4.5, 5]
+    for rating in ratings:
+        ReviewFactory(movie=movie, rating=rating)
+
+    assert distribution(movie) == {**no_ratings(), "0.5": 1, "1": 1, "1.5": 1, "2.5": 1, "3.5": 2, "4.5": 3, "5": 1}
+    # Every sum of half stars is exact; the mean is the one correctly rounded division of it.
+    assert aggregates(movie) == (sum(ratings) / len(ratings), len(ratings))
+    assert sorted(Review.objects.values_list("rating", flat=True)) == sorted(ratings)
 
 
 def test_a_lost_generation_counter_restarts_above_every_earlier_value():

@@ -80,6 +80,8 @@ REVIEW_LINES = {
     4: "Really good; would watch again.",
     5: "A masterpiece.",
 }
+# (rating, weight): mostly whole stars, some halves.
+DEMO_RATINGS = [(1, 1), (2, 2), (2.5, 1), (3, 3), (3.5, 2), (4, 5), (4.5, 3), (5, 4)]
 
 
 class Command(BaseCommand):
@@ -137,11 +139,13 @@ class Command(BaseCommand):
         new_reviews = []
         for user in users:
             for movie in rng.sample(movies, k=12):
-                rating = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 6, 5])[0]
+                rating = rng.choices([value for value, _ in DEMO_RATINGS], [weight for _, weight in DEMO_RATINGS])[0]
                 created_at = now - datetime.timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
                 if (user.pk, movie.pk) not in existing:
                     new_reviews.append(
-                        Review(user=user, movie=movie, rating=rating, body=REVIEW_LINES[rating], created_at=created_at)
+                        Review(
+                            user=user, movie=movie, rating=rating, body=REVIEW_LINES[int(rating)], created_at=created_at
+                        )
                     )
         Review.objects.bulk_create(new_reviews)
         return len(new_reviews)
