@@ -8,7 +8,7 @@ from activity.selectors import user_today
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
 from movies.ratings import RatingField
-from movies.serializers import MovieSummarySerializer
+from movies.serializers import MovieDetailSerializer, MovieSerializer, MovieSummarySerializer
 
 FUTURE_DATE_MESSAGE = "A viewing cannot be logged later than tomorrow."
 
@@ -87,8 +87,25 @@ class MemberProfileSerializer(PublicProfileSerializer):
 class ViewerSerializer(serializers.Serializer):
     """What the logged-in viewer did with a film."""
 
-    rating = RatingField(allow_null=True)
-    watched = serializers.BooleanField()
+    rating = RatingField(allow_null=True, help_text="Your review's rating, if you reviewed it.")
+    watched = serializers.BooleanField(help_text="Marked watched, logged or reviewed.")
     in_watchlist = serializers.BooleanField()
     liked = serializers.BooleanField()
-    dismissed = serializers.BooleanField()
+    dismissed = serializers.BooleanField(help_text='You said "not interested".')
+
+
+VIEWER_HELP = "Only for a logged-in caller: what you did with the film."
+
+
+class MovieWithViewerSerializer(MovieSerializer):
+    viewer = ViewerSerializer(required=False, help_text=VIEWER_HELP)  # response-only: absent for anonymous callers
+
+    class Meta(MovieSerializer.Meta):
+        fields = [*MovieSerializer.Meta.fields, "viewer"]
+
+
+class MovieDetailWithViewerSerializer(MovieDetailSerializer):
+    viewer = ViewerSerializer(required=False, help_text=VIEWER_HELP)  # response-only: absent for anonymous callers
+
+    class Meta(MovieDetailSerializer.Meta):
+        fields = [*MovieDetailSerializer.Meta.fields, "viewer"]

@@ -19,6 +19,8 @@ from activity.serializers import (
     MarkedMovieSerializer,
     MarkSerializer,
     MemberProfileSerializer,
+    MovieDetailWithViewerSerializer,
+    MovieWithViewerSerializer,
     WatchlistItemSerializer,
 )
 from activity.viewer import with_viewer
@@ -255,6 +257,10 @@ class MemberProfileView(APIView):
         return Response({**profile, "stats": selectors.member_stats(member, request.user)})
 
 
+@extend_schema_view(
+    list=extend_schema(tags=["movies"], responses=MovieWithViewerSerializer(many=True)),
+    retrieve=extend_schema(tags=["movies"], responses=MovieDetailWithViewerSerializer),
+)
 class MovieViewSet(CatalogueMovieViewSet):
     """The catalogue; for a logged-in member each film also says what they did with it (``viewer``)."""
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from activity.serializers import VIEWER_HELP, ViewerSerializer
 from movies.ratings import RatingDistributionField
 from movies.serializers import MovieSummarySerializer
 
@@ -8,9 +9,10 @@ MAX_LIMIT = 50
 
 class RecommendedMovieSerializer(MovieSummarySerializer):
     score = serializers.FloatField(read_only=True, allow_null=True)
+    viewer = ViewerSerializer(required=False, help_text=VIEWER_HELP)  # response-only: absent for anonymous callers
 
     class Meta(MovieSummarySerializer.Meta):
-        fields = [*MovieSummarySerializer.Meta.fields, "score"]
+        fields = [*MovieSummarySerializer.Meta.fields, "score", "viewer"]
 
 
 class LimitQuerySerializer(serializers.Serializer):
