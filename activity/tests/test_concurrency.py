@@ -8,6 +8,7 @@ from django.db import connection
 
 from activity.models import DiaryEntry, MovieLike
 from conftest import authenticated_client
+from movies.ratings import no_ratings, rating_key
 from reviews.models import Review
 from reviews.tests.test_concurrency import run_at_once
 from tests.factories import MovieFactory, UserFactory
@@ -76,7 +77,7 @@ def test_parallel_likes_and_unlikes_of_one_movie_leave_the_exact_count():
 def test_twenty_parallel_logs_by_one_member_with_ratings_leave_one_review():
     movie = MovieFactory()
     user = UserFactory()
-    ratings = [(index % 5) + 1 for index in range(20)]
+    ratings = [(index % 10 + 1) / 2 for index in range(20)]  # 0.5 to 5, half stars included
     clients = [authenticated_client(user) for _ in ratings]
 
     results = run_at_once([log(client, movie.pk, rating) for client, rating in zip(clients, ratings, strict=True)])
@@ -91,13 +92,13 @@ def test_twenty_parallel_logs_by_one_member_with_ratings_leave_one_review():
     # The last write to commit set both the review and the movie's average.
     assert movie.avg_rating == review.rating
     assert review.rating in ratings
-    assert movie.rating_distribution == {str(star): int(star == review.rating) for star in range(1, 6)}
+    assert movie.rating_distribution == {**no_ratings(), rating_key(review.rating): 1}
 
 
 def test_twenty_members_logging_one_movie_with_ratings_at_once_give_the_exact_average():
     movie = MovieFactory()
-    ratings = [(index % 5) + 1 for index in range(20)]
-    ratings[0] = 5  # 61 / 20 = 3.05
+    ratings = [(index % 10 + 1) / 2 for index in range(20)]  # 0.5 to 5, half stars included
+    ratings[0] = 5  # 59.5 / 20 = 2.975
     users = [UserFactory() for _ in ratings]
 
     results = run_at_once(
@@ -109,7 +110,7 @@ def test_twenty_members_logging_one_movie_with_ratings_at_once_give_the_exact_av
     assert movie.review_count == 20
     assert movie.avg_rating == pytest.approx(sum(ratings) / 20)
     assert sorted(Review.objects.filter(movie=movie).values_list("rating", flat=True)) == sorted(ratings)
-    assert movie.rating_distribution == {str(star): ratings.count(star) for star in range(1, 6)}
+    assert movie.rating_distribution == {**no_ratings(), **Counter(rating_key(rating) for rating in ratings)}
     for user, rating in zip(users, ratings, strict=True):
         entry = DiaryEntry.objects.get(user=user, movie=movie)
         assert (entry.rating, entry.review.user_id, entry.review.rating) == (rating, user.pk, rating)
