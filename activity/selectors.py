@@ -1,10 +1,12 @@
 """Activity reads: a member's diary and watchlist, what the viewer did with each film of a page, member stats."""
 
 import datetime
+import functools
 import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import users_with_review_stats
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
+from core import sql
 from movies.models import Movie
 from movies.ratings import rating_value
 from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
@@ -83,36 +86,66 @@ def can_see(member: User, viewer: User | AnonymousUser, part: str) -> bool:
 
 
 def viewer_states(user: User, movie_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """{movie id: {"rating", "watched", "in_watchlist", "liked", "dismissed"}} for the user, in one query."""
+    """{movie id: {"rating", "watched", "in_watchlist", "liked", "dismissed"}} for the user, in one query.
+
+    Every logged-in page of films runs it, and the ORM compiling its six subqueries cost several times more than
+    running them (about 4 ms against 0.3): it is one explicit statement instead (a test holds it equal to
+    viewer_states_orm).
+    """
     if not movie_ids:
         return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_viewer_sql(len(movie_ids)), [user.pk] * (1 + len(VIEWER_MARKS)) + movie_ids)
+        return {row[0]: _viewer_state(*row[1:]) for row in cursor.fetchall()}
+
+
+# (column, model): each is true when the user has such a row for the film.
+VIEWER_MARKS: tuple[tuple[str, type[Any]], ...] = (
+    ("marked", WatchedMark),
+    ("logged", DiaryEntry),
+    ("in_watchlist", WatchlistEntry),
+    ("liked", MovieLike),
+    ("dismissed", Dismissal),
+)
+
+
+def _viewer_state(
+    rating: float | None, marked: Any, logged: Any, in_watchlist: Any, liked: Any, dismissed: Any
+) -> dict:
+    return {
+        "rating": None if rating is None else rating_value(rating),
+        "watched": rating is not None or bool(marked) or bool(logged),
+        "in_watchlist": bool(in_watchlist),
+        "liked": bool(liked),
+        "dismissed": bool(dismissed),
+    }
+
+
+@functools.lru_cache(maxsize=128)
+def _viewer_sql(count: int) -> str:
+    movie_id = sql.column(Movie, "id", qualified=True)
+
+    def of_user(model: type[Any]) -> str:
+        user, movie = sql.column(model, "user", qualified=True), sql.column(model, "movie", qualified=True)
+        return f"FROM {sql.table(model)} WHERE {user} = %s AND {movie} = {movie_id}"
+
+    marks = ", ".join(f"EXISTS (SELECT 1 {of_user(model)})" for _, model in VIEWER_MARKS)
+    rating = f"(SELECT {sql.column(Review, 'rating', qualified=True)} {of_user(Review)})"
+    placeholders = ", ".join(["%s"] * count)
+    return f"SELECT {movie_id}, {rating}, {marks} FROM {sql.table(Movie)} WHERE {movie_id} IN ({placeholders})"
+
+
+def viewer_states_orm(user: User, movie_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What viewer_states returns, through the ORM."""
 
     def has(model: type[Any]) -> Exists:
         return Exists(model.objects.filter(user=user, movie=OuterRef("pk")))
 
     rating = Review.objects.filter(user=user, movie=OuterRef("pk")).values("rating")[:1]
-    rows = (
-        Movie.objects.filter(pk__in=movie_ids)
-        .annotate(
-            rating=Subquery(rating),
-            marked=has(WatchedMark),
-            logged=has(DiaryEntry),
-            in_watchlist=has(WatchlistEntry),
-            liked=has(MovieLike),
-            dismissed=has(Dismissal),
-        )
-        .values_list("pk", "rating", "marked", "logged", "in_watchlist", "liked", "dismissed")
-    )
-    return {
-        movie_id: {
-            "rating": None if rating is None else rating_value(rating),
-            "watched": rating is not None or marked or logged,
-            "in_watchlist": in_watchlist,
-            "liked": liked,
-            "dismissed": dismissed,
-        }
-        for movie_id, rating, marked, logged, in_watchlist, liked, dismissed in rows
-    }
+    marks = {name: has(model) for name, model in VIEWER_MARKS}
+    rows = Movie.objects.filter(pk__in=movie_ids).annotate(rating=Subquery(rating), **marks)
+    names = [name for name, _ in VIEWER_MARKS]
+    return {row[0]: _viewer_state(*row[1:]) for row in rows.values_list("pk", "rating", *names)}
 
 
 def member_stats(member: User, viewer: User | AnonymousUser) -> dict[str, int | None]:

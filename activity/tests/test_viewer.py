@@ -1,11 +1,14 @@
 """``viewer`` on movie detail and lists: what the logged-in member did with each film, and nothing for anonymous
 callers (whose responses stay the shared, cacheable ones)."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
 from activity import services
 from activity.models import DiaryEntry, Dismissal, MovieLike, WatchedMark, WatchlistEntry
+from activity.selectors import viewer_states, viewer_states_orm
 from activity.viewer import NOTHING
 from conftest import authenticated_client
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
@@ -156,3 +159,32 @@ def test_with_the_response_cache_on_each_caller_still_gets_only_their_own_viewer
     assert "viewer" not in bodies[0] and "viewer" not in bodies[3]
     assert bodies[1]["viewer"] == bodies[4]["viewer"] == {**NOTHING, "liked": True}
     assert bodies[2]["viewer"] == NOTHING
+
+
+def test_the_viewer_statement_returns_what_the_orm_query_returns():
+    person, other = UserFactory(), UserFactory()
+    movies = MovieFactory.create_batch(7)
+    ReviewFactory(user=person, movie=movies[0], rating=3.5)
+    WatchedMark.objects.create(user=person, movie=movies[1])
+    DiaryEntry.objects.create(user=person, movie=movies[2], watched_on=datetime.date(2024, 1, 1))
+    WatchlistEntry.objects.create(user=person, movie=movies[3])
+    MovieLike.objects.create(user=person, movie=movies[4])
+    Dismissal.objects.create(user=person, movie=movies[5])
+    for model in (WatchedMark, WatchlistEntry, MovieLike, Dismissal):
+        model.objects.create(user=other, movie=movies[6])
+    ReviewFactory(user=other, movie=movies[6], rating=5)
+    ids = [movie.pk for movie in movies] + [10**9]
+
+    states = viewer_states(person, ids)
+
+    assert states == viewer_states_orm(person, ids)
+    assert [states[movie.pk] for movie in movies] == [
+        {"rating": 3.5, "watched": True, "in_watchlist": False, "liked": False, "dismissed": False},
+        {"rating": None, "watched": True, "in_watchlist": False, "liked": False, "dismissed": False},
+        {"rating": None, "watched": True, "in_watchlist": False, "liked": False, "dismissed": False},
+        {"rating": None, "watched": False, "in_watchlist": True, "liked": False, "dismissed": False},
+        {"rating": None, "watched": False, "in_watchlist": False, "liked": True, "dismissed": False},
+        {"rating": None, "watched": False, "in_watchlist": False, "liked": False, "dismissed": True},
+        {"rating": None, "watched": False, "in_watchlist": False, "liked": False, "dismissed": False},
+    ]
+    assert viewer_states(person, []) == {}
