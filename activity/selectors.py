@@ -57,6 +57,14 @@ def with_movie_genres(rows: list[Any]) -> list[Any]:
     return rows
 
 
+def with_watched_flags(user: User, entries: list[WatchlistEntry]) -> list[WatchlistEntry]:
+    """The watchlist entries, each with ``watched`` set (one query for them all)."""
+    watched = watched_movie_ids(user, [entry.movie_id for entry in entries]) if entries else set()
+    for entry in entries:
+        entry.watched = entry.movie_id in watched  # type: ignore[attr-defined]
+    return entries
+
+
 def watched_movie_ids(user: User, movie_ids: list[int]) -> set[int]:
     """Which of ``movie_ids`` the user has watched: marked, logged or reviewed."""
     marked = WatchedMark.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")

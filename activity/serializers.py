@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.serializers import PublicProfileSerializer
 from activity.models import DiaryEntry
 from activity.selectors import user_today
+from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Movie
 from movies.ratings import RatingField
@@ -13,7 +14,7 @@ from movies.serializers import MovieDetailSerializer, MovieSerializer, MovieSumm
 FUTURE_DATE_MESSAGE = "A viewing cannot be logged later than tomorrow."
 
 
-class DiaryEntrySerializer(serializers.ModelSerializer):
+class DiaryEntrySerializer(FastRepresentationMixin, serializers.ModelSerializer):
     movie = MovieSummarySerializer(read_only=True)
     rating = RatingField(read_only=True, allow_null=True)
 
@@ -49,16 +50,13 @@ class DiaryEntryUpdateSerializer(_DiaryInputMixin):
     pass
 
 
-class WatchlistItemSerializer(serializers.Serializer):
+class WatchlistItemSerializer(FastRepresentationMixin, serializers.Serializer):
     movie = MovieSummarySerializer(read_only=True)
     added = serializers.DateTimeField(source="created_at", read_only=True)
-    watched = serializers.SerializerMethodField()
-
-    def get_watched(self, entry) -> bool:
-        return entry.movie_id in self.context["watched"]
+    watched = serializers.BooleanField(read_only=True, help_text="Marked watched, logged or reviewed since.")
 
 
-class MarkedMovieSerializer(serializers.Serializer):
+class MarkedMovieSerializer(FastRepresentationMixin, serializers.Serializer):
     movie = MovieSummarySerializer(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 

@@ -133,13 +133,8 @@ class _WatchlistListView(generics.ListAPIView):
     filterset_class = WatchlistFilter
 
     def paginate_queryset(self, queryset):
-        return selectors.with_movie_genres(super().paginate_queryset(queryset) or [])
-
-    def get_serializer(self, *args, **kwargs):
-        entries = args[0] if args else []
-        watched = selectors.watched_movie_ids(self.owner(), [entry.movie_id for entry in entries]) if entries else set()
-        kwargs["context"] = {"watched": watched}
-        return self.get_serializer_class()(*args, **kwargs)
+        entries = selectors.with_movie_genres(super().paginate_queryset(queryset) or [])
+        return selectors.with_watched_flags(self.owner(), entries)
 
     def get_queryset(self) -> QuerySet[WatchlistEntry]:
         if getattr(self, "swagger_fake_view", False):
