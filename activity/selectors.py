@@ -40,11 +40,7 @@ def diary_of(user: User) -> QuerySet[DiaryEntry]:
 
 
 def watchlist_of(user: User) -> QuerySet[WatchlistEntry]:
-    return (
-        WatchlistEntry.objects.filter(user=user)
-        .select_related("movie")
-        .only("id", "user_id", "movie_id", "created_at", *MOVIE_SUMMARY)
-    )
+    return marks_of(WatchlistEntry, user)  # type: ignore[return-value]
 
 
 def marks_of(model: type[MovieMark], user: User) -> QuerySet[MovieMark]:
@@ -67,10 +63,18 @@ def with_watched_flags(user: User, entries: list[WatchlistEntry]) -> list[Watchl
 
 def watched_movie_ids(user: User, movie_ids: list[int]) -> set[int]:
     """Which of ``movie_ids`` the user has watched: marked, logged or reviewed."""
-    marked = WatchedMark.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
-    logged = DiaryEntry.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
-    reviewed = Review.objects.filter(user=user, movie_id__in=movie_ids).order_by().values_list("movie_id")
-    return {movie_id for (movie_id,) in marked.union(logged, reviewed)}
+    return {movie_id for (movie_id,) in watched_movies(user, movie_ids)}
+
+
+def watched_movies(user: User, movie_ids: list[int] | None = None) -> QuerySet:
+    """The ids of the films the user marked watched, logged or reviewed (of ``movie_ids`` when given), once each."""
+    parts = []
+    for model in (WatchedMark, DiaryEntry, Review):
+        rows = model._default_manager.filter(user=user)
+        if movie_ids is not None:
+            rows = rows.filter(movie_id__in=movie_ids)
+        parts.append(rows.order_by().values_list("movie_id"))
+    return parts[0].union(*parts[1:])
 
 
 def member_visible(username: str, viewer: User | AnonymousUser, part: str | None = None) -> User:
@@ -187,10 +191,7 @@ def member_stats(member: User, viewer: User | AnonymousUser) -> dict[str, int | 
 
 
 def films_watched(member: User) -> int:
-    marked = WatchedMark.objects.filter(user=member).order_by().values_list("movie_id")
-    logged = DiaryEntry.objects.filter(user=member).order_by().values_list("movie_id")
-    reviewed = Review.objects.filter(user=member).order_by().values_list("movie_id")
-    return marked.union(logged, reviewed).count()
+    return watched_movies(member).count()
 
 
 def user_today(user: User) -> datetime.date:

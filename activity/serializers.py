@@ -30,6 +30,7 @@ class _DiaryInputMixin(RejectUnknownFieldsMixin, serializers.Serializer):
     rewatch = serializers.BooleanField(required=False)
     rating = RatingField(required=False, allow_null=True, help_text="Also saved as your review's rating.")
     review_text = serializers.CharField(
+        source="review_body",
         required=False,
         max_length=10000,
         allow_blank=True,

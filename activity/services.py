@@ -21,14 +21,14 @@ from reviews.services import review_rating_save
 REVIEW_NEEDS_RATING_MESSAGE = "A review needs a rating: send one with the review."
 
 
-def movie_mark(*, model: type[MovieMark], user: User, movie: Movie) -> bool:
-    """Put the mark on; False when it was already there (nothing changes then)."""
+def movie_mark(*, model: type[MovieMark], user: User, movie: Movie) -> tuple[MovieMark, bool]:
+    """Put the mark on: the mark, and False when it was already there (nothing changes then)."""
     with transaction.atomic():
-        _, created = model.objects.get_or_create(user=user, movie=movie)
+        mark, created = model.objects.get_or_create(user=user, movie=movie)
         if created:
             _count_change(model, movie.pk, +1)
             catalogue_changed()
-    return created
+    return mark, created
 
 
 @transaction.atomic

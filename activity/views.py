@@ -34,6 +34,12 @@ def member(request: Request) -> User:
     return cast(User, request.user)
 
 
+def _validated(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def movie_or_404(movie_id: int) -> Movie:
     movie = Movie.objects.filter(pk=movie_id).only("pk").first() if movie_id <= BIGINT_MAX else None
     if movie is None:
@@ -75,19 +81,13 @@ class DiaryViewSet(
         return selectors.with_movie_genres(super().paginate_queryset(queryset) or [])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = DiaryEntryCreateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        fields["review_body"] = fields.pop("review_text", None)
+        fields = _validated(DiaryEntryCreateSerializer, request)
         entry = services.diary_entry_create(user=member(request), **fields)
         return Response(self._render(entry.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         entry = self.get_object()
-        serializer = DiaryEntryUpdateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        fields["review_body"] = fields.pop("review_text", None)
+        fields = _validated(DiaryEntryUpdateSerializer, request)
         fields["clear_rating"] = "rating" in fields and fields["rating"] is None
         services.diary_entry_update(entry=entry, **fields)
         return Response(self._render(entry.pk))
@@ -178,8 +178,7 @@ class MovieMarkView(APIView):
     model: ClassVar[type[MovieMark]]
 
     def put(self, request: Request, movie_id: int) -> Response:
-        created = services.movie_mark(model=self.model, user=member(request), movie=movie_or_404(movie_id))
-        mark = self.model.objects.get(user=member(request), movie_id=movie_id)
+        mark, created = services.movie_mark(model=self.model, user=member(request), movie=movie_or_404(movie_id))
         return Response(MarkSerializer(mark).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def delete(self, request: Request, movie_id: int) -> Response:
