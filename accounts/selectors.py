@@ -2,6 +2,7 @@ import functools
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
+from django.http import Http404
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.models import User
@@ -41,3 +42,11 @@ def user_by_token_claim(value: Any) -> User | None:
 def _user_by_field_sql() -> str:
     where = sql.column(User, api_settings.USER_ID_FIELD)
     return f"SELECT {sql.columns(User)} FROM {sql.table(User)} WHERE {where} = %s"
+
+
+def active_member(username: str) -> User:
+    """The active member called ``username`` (any case), or a 404."""
+    member = User.objects.filter(username__iexact=username, is_active=True).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member

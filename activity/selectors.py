@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import users_with_review_stats
+from accounts.selectors import active_member, users_with_review_stats
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
 from core import sql
 from movies.models import Movie
@@ -82,8 +82,8 @@ def member_visible(username: str, viewer: User | AnonymousUser, part: str | None
 
     A private part is a 404 to everyone but its owner, staff included: the public API does not say it exists.
     """
-    member = User.objects.filter(username__iexact=username, is_active=True).first()
-    if member is None or (part is not None and not can_see(member, viewer, part)):
+    member = active_member(username)
+    if part is not None and not can_see(member, viewer, part):
         raise Http404("No such member, or not public.")
     return member
 

@@ -62,8 +62,13 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "movies",
+    "follows",
     "reviews",
     "activity",
+    "lists",
+    "comments",
+    "feed",
+    "notifications",
     "imports",
     "recommendations",
 ]

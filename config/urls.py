@@ -29,6 +29,11 @@ urlpatterns = [
     path("api/users/profile/taste-profile/", TasteProfileView.as_view(), name="taste-profile"),
     path("api/", include("activity.urls")),
     path("api/users/", include("accounts.urls")),
+    path("api/", include("follows.urls")),
+    path("api/", include("lists.urls")),
+    path("api/", include("comments.urls")),
+    path("api/", include("feed.urls")),
+    path("api/", include("notifications.urls")),
     path("api/", include(member_urlpatterns)),
     path("api/recommendations/", include("recommendations.urls")),
     # Before the router: its movie routes would otherwise answer 404 for these paths.

@@ -13,6 +13,10 @@ class Review(models.Model):
     body = models.TextField(blank=True, max_length=10000)
     # Maintained by reviews.services with each like and unlike.
     like_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Visible comments, maintained by comments.services.
+    comment_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Set by admins (moderation): a hidden review is left out of every public read; its rating still counts.
+    hidden = models.BooleanField(default=False)
     # Not auto_now_add: imports keep the original timestamps.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,7 +8,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: an app may import itself and the apps before it, never one after it.
-LAYERS = ["core", "movies", "accounts", "reviews", "activity", "imports", "recommendations", "config"]
+LAYERS = [
+    "core",
+    "movies",
+    "accounts",
+    "follows",
+    "reviews",
+    "activity",
+    "lists",
+    "comments",
+    "feed",
+    "notifications",
+    "imports",
+    "recommendations",
+    "config",
+]
 MAX_FUNCTION_LINES = 50
 
 

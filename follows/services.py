@@ -1,0 +1,55 @@
+"""Follow and block writes. A block removes the follows both ways in the same transaction."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import User
+from follows.models import Block, Follow
+from follows.selectors import ensure_not_blocked
+
+
+def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
+    """Follow ``followee``: the follow, and False when it was already there."""
+    if follower.pk == followee.pk:
+        raise ValidationError({"username": ["You cannot follow yourself."]}, code="self_follow")
+    with transaction.atomic():
+        _lock_pair(follower, followee)
+        ensure_not_blocked(follower, followee.pk)
+        return _get_or_create(Follow, follower=follower, followee=followee)
+
+
+def follow_delete(*, follower: User, followee: User) -> bool:
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
+    """Block ``blocked``: the follows between the two go, and neither can follow or interact with the other."""
+    if blocker.pk == blocked.pk:
+        raise ValidationError({"username": ["You cannot block yourself."]}, code="self_block")
+    _lock_pair(blocker, blocked)
+    block, created = _get_or_create(Block, blocker=blocker, blocked=blocked)
+    pair = Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+    Follow.objects.filter(pair).delete()
+    return block, created
+
+
+def block_delete(*, blocker: User, blocked: User) -> bool:
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
+
+
+def _get_or_create(model, **fields):
+    # Two identical requests at once: the loser of the unique constraint reads the winner's row.
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**fields)
+    except IntegrityError:
+        return model.objects.get(**fields), False
+
+
+def _lock_pair(one: User, other: User) -> None:
+    # A follow and a block of the same two members run one after the other, so no follow outlives a block.
+    list(User.objects.select_for_update().filter(pk__in=[one.pk, other.pk]).order_by("pk").values_list("pk"))
