@@ -3,6 +3,7 @@ from typing import cast
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +42,7 @@ class NotificationsReadView(APIView):
     Answers your new unread count."""
 
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(tags=["notifications"], request=MarkReadSerializer, responses=UnreadCountSerializer)
     def post(self, request: Request) -> Response:
