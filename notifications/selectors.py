@@ -14,15 +14,16 @@ from reviews.models import Review
 def notifications_of(user: User) -> QuerySet[Notification]:
     """``user``'s notifications, newest first, with what each is about in the same statement.
 
-    Left out: those from a member on the other side of a block (made since), those about a hidden comment, and
-    those about someone else's review or list that the recipient may no longer see (hidden, or made private).
+    Left out: those from a deactivated member or from one on the other side of a block (made since), those about
+    a hidden comment, and those about someone else's review or list the recipient may no longer see (hidden, or
+    made private).
     """
     about_visible = (
         (Q(comment__isnull=True) | Q(comment__hidden=False))
         & (Q(review__isnull=True) | Q(review__hidden=False) | Q(review__user=user))
         & (Q(film_list__isnull=True) | Q(film_list__public=True) | Q(film_list__owner=user))
     )
-    notifications = Notification.objects.filter(about_visible, recipient=user)
+    notifications = Notification.objects.filter(about_visible, recipient=user, actor__is_active=True)
     return without_blocked(notifications, user, "actor")
 
 

@@ -98,6 +98,15 @@ class TestItems:
 
         assert ([row["id"] for row in body["results"]], body["unread_count"]) == ([kept[0].pk], 1)
 
+    def test_from_a_deactivated_member_they_are_left_out(self, user, other_user, user_client):
+        kept = notifications_for(user, 1)
+        Notification.objects.create(recipient=user, actor=other_user, kind=Kind.FOLLOW)
+        type(other_user).objects.filter(pk=other_user.pk).update(is_active=False)
+
+        body = user_client.get(NOTIFICATIONS_URL).json()
+
+        assert ([row["id"] for row in body["results"]], body["unread_count"]) == ([kept[0].pk], 1)
+
     def test_about_content_the_recipient_may_no_longer_see_they_are_left_out(self, user, other_user, user_client):
         review = ReviewFactory(user=other_user)
         hidden_review_reply = Notification.objects.create(
