@@ -1,0 +1,50 @@
+"""Feed writes: one event per thing done, stamped with the object's own creation time."""
+
+from activity.models import DiaryEntry
+from feed.models import Event, EventKind
+from lists.models import FilmList
+from reviews.models import Review, ReviewLike
+
+
+def review_event_create(*, review: Review) -> Event:
+    return Event.objects.create(
+        actor_id=review.user_id,
+        subject_id=review.user_id,
+        kind=EventKind.REVIEW,
+        created_at=review.created_at,
+        review=review,
+    )
+
+
+def diary_entry_event_create(*, entry: DiaryEntry) -> Event:
+    return Event.objects.create(
+        actor_id=entry.user_id,
+        subject_id=entry.user_id,
+        kind=EventKind.DIARY_ENTRY,
+        created_at=entry.created_at,
+        diary_entry=entry,
+    )
+
+
+def film_list_event_create(*, film_list: FilmList) -> Event:
+    return Event.objects.create(
+        actor_id=film_list.owner_id,
+        subject_id=film_list.owner_id,
+        kind=EventKind.LIST,
+        created_at=film_list.created_at,
+        film_list=film_list,
+    )
+
+
+def review_like_event_create(*, like: ReviewLike) -> Event:
+    if ReviewLike.review.is_cached(like):  # type: ignore[attr-defined]
+        author_id = like.review.user_id
+    else:
+        author_id = Review.objects.filter(pk=like.review_id).values_list("user_id", flat=True).get()
+    return Event.objects.create(
+        actor_id=like.user_id,
+        subject_id=author_id,
+        kind=EventKind.REVIEW_LIKE,
+        created_at=like.created_at,
+        review_like=like,
+    )
