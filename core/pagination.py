@@ -2,6 +2,7 @@ import base64
 import binascii
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -76,10 +77,14 @@ class KeysetPagination(pagination.BasePagination):
     page_size_query_param = "page_size"
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> list[Any]:
+        return self.paginate(lambda position, limit: list(self.queryset_after(queryset, position)[:limit]), request)
+
+    def paginate(self, fetch: Callable[[Position | None, int], list[Any]], request: Request) -> list[Any]:
+        """The page that ``fetch(position, limit)`` reads: at most ``limit`` rows after ``position``, in order."""
         self.request = request
         size = self.get_page_size(request)
         position = self.decode_cursor(request.query_params.get(self.cursor_query_param))
-        rows = list(self.queryset_after(queryset, position)[: size + 1])
+        rows = fetch(position, size + 1)
         self.next_position = self.position_of(rows[size - 1]) if len(rows) > size else None
         return rows[:size]
 

@@ -1,13 +1,14 @@
 from typing import cast
 
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.models import User
-from core.pagination import KeysetPagination
+from core.pagination import KeysetPagination, Position
 from feed import selectors
 from feed.models import Event, EventKind
 from feed.serializers import FeedItemSerializer
@@ -27,14 +28,20 @@ class FeedView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = KeysetPagination
     filter_backends: list = []
+    queryset = Event.objects.none()  # the page is read by selectors.feed_page
 
-    def get_queryset(self) -> QuerySet[Event]:
-        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
-            return Event.objects.none()
-        return selectors.feed_for(cast(User, self.request.user), kind=self._kind())
+    @extend_schema(tags=["feed"], parameters=[KIND_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
-    def paginate_queryset(self, queryset):
-        return selectors.with_excerpts(super().paginate_queryset(queryset) or [])
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        viewer, kind = cast(User, request.user), self._kind()
+
+        def fetch(position: Position | None, limit: int) -> list[Event]:
+            return selectors.feed_page(viewer, kind, position, limit)
+
+        page = cast(KeysetPagination, self.paginator).paginate(fetch, request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _kind(self) -> str | None:
         kind = self.request.query_params.get("kind")
@@ -42,7 +49,3 @@ class FeedView(generics.ListAPIView):
             choices = ", ".join(EventKind.values)
             raise ValidationError({"kind": [f"Unknown kind {kind!r}: use one of {choices}."]}, code="invalid_kind")
         return kind
-
-    @extend_schema(tags=["feed"], parameters=[KIND_PARAMETER])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

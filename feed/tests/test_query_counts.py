@@ -1,5 +1,6 @@
-"""The feed's query count is pinned, for the first page and a later one, at two sizes: one statement for the
-page whatever its kinds (no N+1), after the one that reads the caller's account."""
+"""The feed's query count is pinned, for the first page and a later one, at two sizes: after the statement that
+reads the caller's account, one for the page's event ids and one for those events with their objects, whatever
+their kinds (no N+1)."""
 
 import pytest
 
@@ -26,7 +27,7 @@ def viewer_of(size: int):
 def test_first_page(django_assert_num_queries, size):
     client = authenticated_client(viewer_of(size))
 
-    with django_assert_num_queries(2):  # The user, the page with its objects.
+    with django_assert_num_queries(3):  # The user, the page's event ids, those events with their objects.
         response = client.get(FEED_URL, {"page_size": 2 * size})
 
     rows = items(response)
@@ -38,7 +39,7 @@ def test_later_page(django_assert_num_queries, size):
     client = authenticated_client(viewer_of(size))
     next_url = client.get(FEED_URL, {"page_size": 2 * size}).json()["next"]
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(next_url)
 
     assert len(items(response)) == 2 * size and response.json()["next"] is None
@@ -48,7 +49,7 @@ def test_later_page(django_assert_num_queries, size):
 def test_filtered_page(django_assert_num_queries, size):
     client = authenticated_client(viewer_of(size))
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(FEED_URL, {"kind": "review_like", "page_size": 100})
 
     assert len(items(response)) == size
