@@ -59,6 +59,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 Position = tuple[datetime.datetime, int]
+Entry = tuple[Position, Any]  # a row and where it stands
 INVALID_CURSOR = "Invalid cursor: use the `next` link of a previous page."
 
 
@@ -77,16 +78,21 @@ class KeysetPagination(pagination.BasePagination):
     page_size_query_param = "page_size"
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> list[Any]:
-        return self.paginate(lambda position, limit: list(self.queryset_after(queryset, position)[:limit]), request)
+        def fetch(position: Position | None, limit: int) -> list[Entry]:
+            return [(self.position_of(row), row) for row in self.queryset_after(queryset, position)[:limit]]
 
-    def paginate(self, fetch: Callable[[Position | None, int], list[Any]], request: Request) -> list[Any]:
-        """The page that ``fetch(position, limit)`` reads: at most ``limit`` rows after ``position``, in order."""
+        return self.paginate(fetch, request)
+
+    def paginate(self, fetch: Callable[[Position | None, int], list[Entry]], request: Request) -> list[Any]:
+        """The page that ``fetch(position, limit)`` reads: at most ``limit`` (position, row) pairs after
+        ``position``, in order. A row may be None (read, then found not to be shown): the page leaves it out and
+        the cursor still moves past it."""
         self.request = request
         size = self.get_page_size(request)
         position = self.decode_cursor(request.query_params.get(self.cursor_query_param))
-        rows = fetch(position, size + 1)
-        self.next_position = self.position_of(rows[size - 1]) if len(rows) > size else None
-        return rows[:size]
+        entries = fetch(position, size + 1)
+        self.next_position = entries[size - 1][0] if len(entries) > size else None
+        return [row for _, row in entries[:size] if row is not None]
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -22,6 +22,9 @@ class Event(models.Model):
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     created_at = models.DateTimeField()
+    # The object is hidden by moderation or private (for a like: the liked review is hidden). Kept by the feed's
+    # receivers so that picking a page reads the index alone; the page's objects are checked again when loaded.
+    hidden = models.BooleanField(default=False, db_default=False)
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     diary_entry = models.ForeignKey(
         "activity.DiaryEntry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -35,7 +38,12 @@ class Event(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # The feed: each followed member's events, newest first, resumed after a (created_at, id) cursor.
-            models.Index(fields=["actor", "-created_at", "-id"], name="feed_event_actor_recent"),
+            # Covering on PostgreSQL (an index-only scan decides what may be shown); other databases ignore include.
+            models.Index(
+                fields=["actor", "-created_at", "-id"],
+                include=["kind", "subject", "hidden"],
+                name="feed_event_actor_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,7 @@
 """An event for each review, diary entry, list and review like created anywhere (services, admin, imports that
-save one by one). Bulk inserts send no signals: the synthetic data command writes its events itself."""
+save one by one), and the events' hidden flag following their review's moderation and their list's privacy.
+Bulk inserts and queryset updates send no signals: the synthetic data command writes its events itself, and a
+page's objects are checked again when it is loaded, so a stale flag never shows what must not be seen."""
 
 from typing import Any
 
@@ -14,8 +16,12 @@ from reviews.models import Review, ReviewLike
 
 @receiver(post_save, sender=Review, dispatch_uid="feed.review_created")
 def review_saved(sender: type[Review], instance: Review, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if created and not raw:
+    if raw:
+        return
+    if created:
         services.review_event_create(review=instance)
+    elif _may_have_changed("hidden", kwargs.get("update_fields")):
+        services.review_events_hide(review=instance)
 
 
 @receiver(post_save, sender=DiaryEntry, dispatch_uid="feed.diary_entry_created")
@@ -28,8 +34,12 @@ def diary_entry_saved(
 
 @receiver(post_save, sender=FilmList, dispatch_uid="feed.film_list_created")
 def film_list_saved(sender: type[FilmList], instance: FilmList, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if created and not raw:
+    if raw:
+        return
+    if created:
         services.film_list_event_create(film_list=instance)
+    elif _may_have_changed("public", kwargs.get("update_fields")):
+        services.film_list_events_hide(film_list=instance)
 
 
 @receiver(post_save, sender=ReviewLike, dispatch_uid="feed.review_like_created")
@@ -38,3 +48,7 @@ def review_like_saved(
 ) -> None:
     if created and not raw:
         services.review_like_event_create(like=instance)
+
+
+def _may_have_changed(field: str, update_fields: frozenset[str] | None) -> bool:
+    return update_fields is None or field in update_fields

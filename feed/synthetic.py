@@ -204,6 +204,7 @@ class Activity:
         self.review_users, self.review_movies = users, self.movie_ids[movies]
         self.review_at = self._moments(len(users))
         self.review_ids = _next_id(Review) + np.arange(len(users))
+        self.review_hidden = rng.random(len(users)) < HIDDEN_REVIEW_SHARE
         # Likes: distinct (member, review) pairs, never of one's own review, after the review was written.
         authors = self.review_users
         likers, liked = unique_pairs(
@@ -221,6 +222,7 @@ class Activity:
         self.list_users = rng.choice(len(members.ids), n_lists, p=members.activity)
         self.list_at = self._moments(n_lists)
         self.list_ids = _next_id(FilmList) + np.arange(n_lists)
+        self.list_public = rng.random(n_lists) >= PRIVATE_LIST_SHARE
 
     def insert(self):
         """Insert the objects, then their events; yield (table, rows) as each is done."""
@@ -235,7 +237,7 @@ class Activity:
         ratings = (rng.integers(1, 11, n) / 2).tolist()
         bodies = np.array(PHRASES)[rng.integers(0, len(PHRASES), n)].tolist()
         likes = np.bincount(self.liked, minlength=n).tolist()
-        hidden = (rng.random(n) < HIDDEN_REVIEW_SHARE).tolist()
+        hidden = self.review_hidden.tolist()
         at = _timestamps(self.review_at.astype("datetime64[us]"))
         columns = ("id", "user_id", "movie_id", "rating", "body", "like_count", "comment_count", "hidden")
         columns += ("created_at", "updated_at")
@@ -274,7 +276,7 @@ class Activity:
 
     def _insert_lists(self) -> int:
         n = len(self.list_ids)
-        public = (self.rng.random(n) >= PRIVATE_LIST_SHARE).tolist()
+        public = self.list_public.tolist()
         at = _timestamps(self.list_at.astype("datetime64[us]"))
         names = [f"Favourites {number}" for number in range(n)]
         columns = ("id", "owner_id", "name", "description", "ranked", "public", "item_count", "like_count")
@@ -287,22 +289,25 @@ class Activity:
         return n
 
     def _insert_events(self) -> int:
-        ids = self.members.ids
+        ids, visible_entries = self.members.ids, np.zeros(len(self.entry_ids), dtype=bool)
         parts = [
-            (EventKind.REVIEW, self.review_users, self.review_users, self.review_at, self.review_ids, 0),
-            (EventKind.DIARY_ENTRY, self.entry_users, self.entry_users, self.entry_at, self.entry_ids, 1),
-            (EventKind.LIST, self.list_users, self.list_users, self.list_at, self.list_ids, 2),
-            (EventKind.REVIEW_LIKE, self.likers, self.review_users[self.liked], self.like_at, self.like_ids, 3),
-        ]
+            (EventKind.REVIEW, self.review_users, self.review_users, self.review_at, self.review_hidden),
+            (EventKind.DIARY_ENTRY, self.entry_users, self.entry_users, self.entry_at, visible_entries),
+            (EventKind.LIST, self.list_users, self.list_users, self.list_at, ~self.list_public),
+            (EventKind.REVIEW_LIKE, self.likers, self.review_users[self.liked], self.like_at,
+             self.review_hidden[self.liked]),
+        ]  # fmt: skip
+        object_ids = [self.review_ids, self.entry_ids, self.list_ids, self.like_ids]
         rows: list[tuple] = []
-        for kind, actors, subjects, moments, object_ids, slot in parts:
-            objects = [[None] * len(object_ids) for _ in range(4)]
-            objects[slot] = object_ids.tolist()
+        for slot, (kind, actors, subjects, moments, hidden) in enumerate(parts):
+            objects = [[None] * len(moments) for _ in range(4)]
+            objects[slot] = object_ids[slot].tolist()
             at = _timestamps(moments.astype("datetime64[us]"))
-            rows += zip(ids[actors].tolist(), ids[subjects].tolist(), [str(kind)] * len(at), at, *objects, strict=True)
+            rows += zip(ids[actors].tolist(), ids[subjects].tolist(), [str(kind)] * len(at), at, hidden.tolist(),
+                        *objects, strict=True)  # fmt: skip
         rows.sort(key=lambda row: (row[0], row[3]))  # by actor and time: the feed's index fills in order
-        columns = ("actor_id", "subject_id", "kind", "created_at", "review_id", "diary_entry_id", "film_list_id")
-        insert_rows(Event._meta.db_table, (*columns, "review_like_id"), rows, batch_size=100_000)
+        columns = ("actor_id", "subject_id", "kind", "created_at", "hidden", "review_id", "diary_entry_id")
+        insert_rows(Event._meta.db_table, (*columns, "film_list_id", "review_like_id"), rows, batch_size=100_000)
         return len(rows)
 
 

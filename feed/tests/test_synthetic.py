@@ -88,3 +88,16 @@ def test_impossible_sizes_are_refused_before_writing(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not Movie.objects.exists() and not Follow.objects.exists()
+
+
+def test_hidden_flags_match_the_objects():
+    run(*ARGS)
+
+    hidden = Event.objects.filter(hidden=True)
+    expected = (
+        Event.objects.filter(review__hidden=True).count()
+        + Event.objects.filter(film_list__public=False).count()
+        + Event.objects.filter(review_like__review__hidden=True).count()
+    )
+    assert hidden.count() == expected > 0
+    assert not hidden.filter(kind="diary_entry").exists()
