@@ -21,28 +21,17 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.models import User
+from activity.models import DiaryEntry
 from core import sql
 from core.pagination import Entry, KeysetPagination, Position
 from feed.models import Event, EventKind
 from follows.models import Block, Follow
 from follows.selectors import followee_ids, without_blocked
+from lists.models import FilmList
+from reviews.models import Review, ReviewLike
 
 # A review's text in the feed is cut to this many characters (an ellipsis marks the cut).
 EXCERPT_CHARS = 280
-
-_MOVIE_FIELDS = ("id", "title", "release_date", "poster_url")
-_RELATED = {
-    "actor": ("username",),
-    "review": ("id", "rating"),
-    "review__movie": _MOVIE_FIELDS,
-    "diary_entry": ("id", "watched_on", "rating", "rewatch"),
-    "diary_entry__movie": _MOVIE_FIELDS,
-    "film_list": ("id", "name", "item_count"),
-    "review_like": ("id",),
-    "review_like__review": ("id",),
-    "review_like__review__user": ("username",),
-    "review_like__review__movie": _MOVIE_FIELDS,
-}
 
 
 def visible_events(viewer: User) -> QuerySet[Event]:
@@ -53,6 +42,11 @@ def visible_events(viewer: User) -> QuerySet[Event]:
         | Q(film_list__public=False)
         | Q(review_like__review__hidden=True)
     )
+    return without_blocked_sides(events, viewer)
+
+
+def without_blocked_sides(events: QuerySet[Event], viewer: User) -> QuerySet[Event]:
+    """Without the events by, or about the content of, a member on the other side of a block with the viewer."""
     return without_blocked(without_blocked(events, viewer, "actor"), viewer, "subject")
 
 
@@ -76,8 +70,8 @@ def feed_page(viewer: User, kind: str | None, position: Position | None, limit: 
         picked = feed_page_ids_orm(viewer, kind, position, limit)
     if not picked:
         return []
-    events = with_objects(visible_events(viewer).filter(pk__in=[row_id for _, row_id in picked]))
-    loaded = {event.pk: event for event in with_excerpts(list(events))}
+    events = with_objects(without_blocked_sides(Event.objects.filter(pk__in=[row_id for _, row_id in picked]), viewer))
+    loaded = {event.pk: event for event in with_excerpts(events)}
     return [((moment, row_id), loaded.get(row_id)) for moment, row_id in picked]
 
 
@@ -136,15 +130,63 @@ def _page_sql(after: bool, of_kind: bool) -> str:
     """
 
 
-def with_objects(events: QuerySet[Event]) -> QuerySet[Event]:
-    """The events with what each is about, in one statement: only the columns the feed shows."""
-    fields = ["kind", "created_at", "actor", "subject_id"]
-    fields += [f"{relation}__{name}" for relation, names in _RELATED.items() for name in names]
-    return (
-        events.select_related(*_RELATED)
-        .only(*fields)
-        .annotate(review_excerpt=Substr("review__body", 1, EXCERPT_CHARS + 1))
-    )
+def with_objects(events: QuerySet[Event]) -> list[Event]:
+    """The events with what each is about: one statement for the events and their actors, then one for each kind
+    of object on the page (joining everything at once cost PostgreSQL 8 ms of planning for 1.5 ms of work).
+
+    Each object is checked again here (a hidden review or one liked, a private list, a private diary): an event
+    whose object must not be shown is left out, whatever its hidden flag said.
+    """
+    events = list(events.select_related("actor").only("kind", "created_at", "subject_id", "actor__diary_public",
+                                                        "actor__username", *_OBJECT_COLUMNS))  # fmt: skip
+    for field, load in _LOADERS.items():
+        ids = {getattr(event, f"{field}_id") for event in events} - {None}
+        if ids:
+            loaded = load(ids)
+            for event in events:
+                setattr(event, field, loaded.get(getattr(event, f"{field}_id")))
+    return [event for event in events if _shown(event)]
+
+
+_OBJECT_COLUMNS = ("review", "diary_entry", "film_list", "review_like")
+
+
+def _reviews(ids: set[int]) -> dict[int, Review]:
+    reviews = Review.objects.filter(pk__in=ids).select_related("movie").only("rating", "hidden", *_MOVIE)
+    reviews = reviews.annotate(excerpt_text=Substr("body", 1, EXCERPT_CHARS + 1))
+    return {review.pk: review for review in reviews}
+
+
+def _diary_entries(ids: set[int]) -> dict[int, DiaryEntry]:
+    entries = DiaryEntry.objects.filter(pk__in=ids).select_related("movie")
+    return {entry.pk: entry for entry in entries.only("watched_on", "rating", "rewatch", *_MOVIE)}
+
+
+def _film_lists(ids: set[int]) -> dict[int, FilmList]:
+    return {
+        film_list.pk: film_list
+        for film_list in FilmList.objects.filter(pk__in=ids).only("name", "item_count", "public")
+    }
+
+
+def _review_likes(ids: set[int]) -> dict[int, ReviewLike]:
+    likes = ReviewLike.objects.filter(pk__in=ids).select_related("review__user", "review__movie")
+    fields = ("review__hidden", "review__user__username", *(f"review__{name}" for name in _MOVIE))
+    return {like.pk: like for like in likes.only(*fields)}
+
+
+_MOVIE = tuple(f"movie__{name}" for name in ("title", "release_date", "poster_url"))
+_LOADERS = {"review": _reviews, "diary_entry": _diary_entries, "film_list": _film_lists, "review_like": _review_likes}
+
+
+def _shown(event: Event) -> bool:
+    if event.kind == EventKind.DIARY_ENTRY:
+        return event.diary_entry is not None and event.actor.diary_public
+    if event.kind == EventKind.REVIEW:
+        return event.review is not None and not event.review.hidden
+    if event.kind == EventKind.LIST:
+        return event.film_list is not None and event.film_list.public
+    return event.review_like is not None and not event.review_like.review.hidden
 
 
 def excerpt(text: str | None) -> str:
@@ -157,5 +199,5 @@ def with_excerpts(events: list[Event]) -> list[Event]:
     """Give each review on the page its ``body_excerpt`` (the statement fetched only the excerpt's characters)."""
     for event in events:
         if event.review is not None:
-            event.review.body_excerpt = excerpt(event.review_excerpt)  # type: ignore[attr-defined]
+            event.review.body_excerpt = excerpt(event.review.excerpt_text)  # type: ignore[attr-defined]
     return events

@@ -33,7 +33,9 @@ def diary_entry_saved(
 
 
 @receiver(post_save, sender=FilmList, dispatch_uid="feed.film_list_created")
-def film_list_saved(sender: type[FilmList], instance: FilmList, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def film_list_saved(
+    sender: type[FilmList], instance: FilmList, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     if created:

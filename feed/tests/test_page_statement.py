@@ -7,8 +7,17 @@ from django.db import connection
 from conftest import authenticated_client
 from feed import selectors
 from feed.models import Event
-from feed.tests.utils import FEED_URL, all_pages, at_one_instant, diary_entry_by, follow, items, like_by, list_by
-from feed.tests.utils import one_of_each, review_by
+from feed.tests.utils import (
+    FEED_URL,
+    all_pages,
+    at_one_instant,
+    diary_entry_by,
+    follow,
+    like_by,
+    list_by,
+    one_of_each,
+    review_by,
+)
 from follows.models import Block
 from reviews.models import Review
 from tests.factories import UserFactory

@@ -38,7 +38,9 @@ def followed(viewer):
 
 def expected_ids(viewer) -> list[int]:
     followees = viewer.following_set.values("followee_id")
-    return list(Event.objects.filter(actor_id__in=followees).order_by("-created_at", "-id").values_list("pk", flat=True))
+    return list(
+        Event.objects.filter(actor_id__in=followees).order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.parametrize("page_size", [1, 2, 5, 12, 100])
@@ -152,7 +154,11 @@ def test_a_bad_page_size_is_400(client, page_size):
 
 def test_the_cursor_round_trips_any_position():
     moment = datetime.datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=datetime.UTC)
-    for position in [(moment, 1), (moment, 2**63 - 1), (moment.astimezone(datetime.timezone(datetime.timedelta(hours=5))), 7)]:
+    for position in [
+        (moment, 1),
+        (moment, 2**63 - 1),
+        (moment.astimezone(datetime.timezone(datetime.timedelta(hours=5))), 7),
+    ]:
         cursor = KeysetPagination.encode_cursor(position)
         assert "=" not in cursor
         assert KeysetPagination.decode_cursor(cursor) == position
