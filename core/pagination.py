@@ -77,7 +77,7 @@ class KeysetPagination(pagination.BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> list[Any]:
+    def paginate_queryset(self, queryset: Any, request: Request, view: APIView | None = None) -> list[Any]:
         def fetch(position: Position | None, limit: int) -> list[Entry]:
             return [(self.position_of(row), row) for row in self.queryset_after(queryset, position)[:limit]]
 

@@ -1,7 +1,7 @@
 """The activity feed: fan-out on read over the event table.
 
-A page takes two statements. The first picks the page's events: those of the members the viewer follows that the
-viewer may see, newest first from the cursor on. The second loads them with the objects they are about and checks
+One statement picks the page's events: those of the members the viewer follows that the viewer may see, newest
+first from the cursor on. The next load them with their actors, then each kind of object on the page, and check
 each object again (private diaries and lists, hidden reviews, blocks either way: all read now, not when the event
 was written).
 
@@ -14,6 +14,7 @@ holds the two equal.
 """
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -137,15 +138,15 @@ def with_objects(events: QuerySet[Event]) -> list[Event]:
     Each object is checked again here (a hidden review or one liked, a private list, a private diary): an event
     whose object must not be shown is left out, whatever its hidden flag said.
     """
-    events = list(events.select_related("actor").only("kind", "created_at", "subject_id", "actor__diary_public",
-                                                        "actor__username", *_OBJECT_COLUMNS))  # fmt: skip
+    rows = list(events.select_related("actor").only("kind", "created_at", "subject_id", "actor__diary_public",
+                                                      "actor__username", *_OBJECT_COLUMNS))  # fmt: skip
     for field, load in _LOADERS.items():
-        ids = {getattr(event, f"{field}_id") for event in events} - {None}
+        ids = {getattr(event, f"{field}_id") for event in rows} - {None}
         if ids:
-            loaded = load(ids)
-            for event in events:
+            loaded: dict[int, Any] = load(ids)
+            for event in rows:
                 setattr(event, field, loaded.get(getattr(event, f"{field}_id")))
-    return [event for event in events if _shown(event)]
+    return [event for event in rows if _shown(event)]
 
 
 _OBJECT_COLUMNS = ("review", "diary_entry", "film_list", "review_like")
@@ -176,7 +177,12 @@ def _review_likes(ids: set[int]) -> dict[int, ReviewLike]:
 
 
 _MOVIE = tuple(f"movie__{name}" for name in ("title", "release_date", "poster_url"))
-_LOADERS = {"review": _reviews, "diary_entry": _diary_entries, "film_list": _film_lists, "review_like": _review_likes}
+_LOADERS: dict[str, Callable[[set[int]], dict[int, Any]]] = {
+    "review": _reviews,
+    "diary_entry": _diary_entries,
+    "film_list": _film_lists,
+    "review_like": _review_likes,
+}
 
 
 def _shown(event: Event) -> bool:

@@ -42,7 +42,7 @@ def film_list_event_create(*, film_list: FilmList) -> Event:
 
 
 def review_like_event_create(*, like: ReviewLike) -> Event:
-    if ReviewLike.review.is_cached(like):  # type: ignore[attr-defined]
+    if ReviewLike.review.is_cached(like):
         author_id, hidden = like.review.user_id, like.review.hidden
     else:
         author_id, hidden = Review.objects.filter(pk=like.review_id).values_list("user_id", "hidden").get()

@@ -54,7 +54,7 @@ class Sizes:
     movies: int  # created only when the database has no movies
 
     def by_kind(self) -> dict[str, int]:
-        counts = {kind: int(self.events * share) for kind, share in SHARES.items()}
+        counts: dict[str, int] = {kind: int(self.events * share) for kind, share in SHARES.items()}
         counts[EventKind.REVIEW_LIKE] = self.events - sum(counts.values())
         return counts
 
@@ -240,8 +240,8 @@ class Activity:
         likes = np.bincount(self.liked, minlength=n).tolist()
         hidden = self.review_hidden.tolist()
         at = _timestamps(self.review_at.astype("datetime64[us]"))
-        columns = ("id", "user_id", "movie_id", "rating", "body", "like_count", "comment_count", "hidden")
-        columns += ("created_at", "updated_at")
+        columns = ("id", "user_id", "movie_id", "rating", "body", "like_count", "comment_count", "hidden",
+                   "created_at", "updated_at")  # fmt: skip
         users = self.members.ids[self.review_users].tolist()
         rows = list(
             zip(self.review_ids.tolist(), users, self.review_movies.tolist(), ratings, bodies, likes,
@@ -280,8 +280,8 @@ class Activity:
         public = self.list_public.tolist()
         at = _timestamps(self.list_at.astype("datetime64[us]"))
         names = [f"Favourites {number}" for number in range(n)]
-        columns = ("id", "owner_id", "name", "description", "ranked", "public", "item_count", "like_count")
-        columns += ("comment_count", "created_at", "updated_at")
+        columns = ("id", "owner_id", "name", "description", "ranked", "public", "item_count", "like_count",
+                   "comment_count", "created_at", "updated_at")  # fmt: skip
         rows = list(
             zip(self.list_ids.tolist(), self.members.ids[self.list_users].tolist(), names, [""] * n, [False] * n,
                 public, [0] * n, [0] * n, [0] * n, at, at, strict=True)
@@ -301,8 +301,8 @@ class Activity:
         object_ids = [self.review_ids, self.entry_ids, self.list_ids, self.like_ids]
         rows: list[tuple] = []
         for slot, (kind, actors, subjects, moments, hidden) in enumerate(parts):
-            objects = [[None] * len(moments) for _ in range(4)]
-            objects[slot] = object_ids[slot].tolist()
+            objects: list[list[int | None]] = [[None] * len(moments) for _ in range(4)]
+            objects[slot] = list(object_ids[slot].tolist())
             at = _timestamps(moments.astype("datetime64[us]"))
             rows += zip(ids[actors].tolist(), ids[subjects].tolist(), [str(kind)] * len(at), at, hidden.tolist(),
                         *objects, strict=True)  # fmt: skip
@@ -321,7 +321,7 @@ def _vacuum_events() -> None:
 
 
 def _next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def _reset_sequences() -> None:

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from core.pagination import KeysetPagination, Position
+from core.pagination import Entry, KeysetPagination, Position
 from feed import selectors
 from feed.models import Event, EventKind
 from feed.serializers import FeedItemSerializer
@@ -37,7 +37,7 @@ class FeedView(generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         viewer, kind = cast(User, request.user), self._kind()
 
-        def fetch(position: Position | None, limit: int) -> list[Event]:
+        def fetch(position: Position | None, limit: int) -> list[Entry]:
             return selectors.feed_page(viewer, kind, position, limit)
 
         page = cast(KeysetPagination, self.paginator).paginate(fetch, request)
