@@ -8,7 +8,7 @@ DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
 TMDB_DATASET ?= $(DATA_DIR)/tmdb-5000/movies.jsonl
 
-.PHONY: run install install-dev test lint format bench bench-tmdb bench-recs migrate packaging clean
+.PHONY: run install install-dev test lint format bench bench-tmdb bench-recs bench-feed migrate packaging clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ bench-tmdb: install-dev
 # 20,000-movie, 1,000,000-review catalogue (about 10 minutes).
 bench-recs: install-dev
 	$(BIN)/python scripts/bench_recommendations.py --dataset $(MOVIELENS) $(BENCH_RECS_ARGS)
+
+# Activity feed on PostgreSQL (FEED_POSTGRES, default the local server; database flixreview_bench_feed, dropped
+# and created anew): 10,000 members following 100 each, 1,000,000 pieces of activity; the feed's first and later
+# pages against the movie detail under wrk (about 8 minutes).
+FEED_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+bench-feed: install-dev
+	$(BIN)/python scripts/bench_feed.py --postgres $(FEED_POSTGRES) $(BENCH_FEED_ARGS)
 
 clean:
 	rm -rf $(VENV) .coverage htmlcov .pytest_cache .ruff_cache bench-results

@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from feed import views
+
+urlpatterns = [path("feed/", views.FeedView.as_view(), name="feed")]
