@@ -14,13 +14,16 @@ from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
 Viewer = User | AnonymousUser
 ITEM_FIELDS = ("id", "film_list_id", "movie_id", "note", "position", "created_at")
 MOVIE_SUMMARY = tuple(f"movie__{field}" for field in SUMMARY_FIELDS)
+# What others see: public lists of members whose accounts are active (a deactivated member's lists go with them).
+SHOWN = Q(public=True, owner__is_active=True)
 
 
 def lists_visible_to(viewer: Viewer) -> QuerySet[FilmList]:
-    """The lists ``viewer`` may see: public ones (not of members on the other side of a block) and their own."""
+    """The lists ``viewer`` may see: public ones of active members (not of members on the other side of a block) and
+    their own."""
     if not viewer.is_authenticated:
-        return FilmList.objects.filter(public=True)
-    visible = FilmList.objects.filter(Q(public=True) | Q(owner_id=viewer.pk))
+        return FilmList.objects.filter(SHOWN)
+    visible = FilmList.objects.filter(SHOWN | Q(owner_id=viewer.pk))
     return without_blocked(visible, viewer, "owner")
 
 
@@ -37,7 +40,7 @@ def list_to_act_on(list_id: int, viewer: Viewer) -> FilmList:
     other side of a block is a 403 "blocked", not a 404); a private list of someone else is a 404."""
     if list_id > BIGINT_MAX:
         raise Http404("No such list.")
-    reachable = Q(public=True) | Q(owner_id=viewer.pk) if viewer.is_authenticated else Q(public=True)
+    reachable = SHOWN | Q(owner_id=viewer.pk) if viewer.is_authenticated else SHOWN
     film_list = FilmList.objects.filter(reachable, pk=list_id).first()
     if film_list is None:
         raise Http404("No such list.")

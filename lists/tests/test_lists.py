@@ -264,3 +264,17 @@ class TestLikes:
 
         assert sorted(FilmList.objects.values_list("like_count", flat=True)) == [1, 1]
         assert set(ListLike.objects.values_list("user_id", flat=True)) == {third.pk}
+
+
+def test_a_deactivated_members_lists_disappear_from_every_read(api_client, user, other_client):
+    film = MovieFactory()
+    film_list = make_list(user, [film])
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    before = snapshot()
+
+    assert api_client.get(list_url(film_list.pk)).status_code == 404
+    assert api_client.get(items_url(film_list.pk)).status_code == 404
+    assert api_client.get(LISTS_URL, {"user": user.username}).json()["count"] == 0
+    assert api_client.get(f"/api/movies/{film.pk}/lists/").json()["count"] == 0
+    assert other_client.put(like_url(film_list.pk)).status_code == 404
+    assert snapshot() == before
