@@ -1,11 +1,12 @@
 """JWT authentication: simplejwt's, with the user read by one explicit statement (accounts.selectors)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -49,3 +50,8 @@ class JWTAuthenticationScheme(SimpleJWTScheme):
     """The OpenAPI bearer scheme drf-spectacular documents for simplejwt's class, for this subclass too."""
 
     target_class = JWTAuthentication  # type: ignore[assignment]  # drf-spectacular takes a class or its path
+
+
+def member(request: Request) -> User:
+    """The logged-in user of a view that requires one (its permission classes have made sure)."""
+    return cast(User, request.user)

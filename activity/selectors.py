@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.selectors import active_member, users_with_review_stats
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
 from core import sql
+from follows.selectors import with_follow_counts
 from movies.models import Movie
 from movies.ratings import rating_value
 from movies.selectors import SUMMARY_FIELDS, with_genre_summaries
@@ -88,9 +89,9 @@ def member_visible(username: str, viewer: User | AnonymousUser, part: str | None
     return member
 
 
-def member_profile(member: User) -> User:
-    """The member with what their public profile shows about their reviews."""
-    return users_with_review_stats().get(pk=member.pk)
+def member_profile(member: User, viewer: User | AnonymousUser) -> User:
+    """The member with what their public profile shows about their reviews and follows."""
+    return with_follow_counts(users_with_review_stats(), viewer).get(pk=member.pk)
 
 
 def can_see(member: User, viewer: User | AnonymousUser, part: str) -> bool:

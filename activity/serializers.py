@@ -77,10 +77,21 @@ class MemberStatsSerializer(serializers.Serializer):
 
 
 class MemberProfileSerializer(PublicProfileSerializer):
+    follower_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+    followed = serializers.BooleanField(read_only=True, help_text="You follow them (always false when anonymous).")
     stats = MemberStatsSerializer(read_only=True)
 
     class Meta(PublicProfileSerializer.Meta):
-        fields = [*PublicProfileSerializer.Meta.fields, "diary_public", "watchlist_public", "stats"]
+        fields = [
+            *PublicProfileSerializer.Meta.fields,
+            "follower_count",
+            "following_count",
+            "followed",
+            "diary_public",
+            "watchlist_public",
+            "stats",
+        ]
 
 
 class ViewerSerializer(serializers.Serializer):

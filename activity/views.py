@@ -1,4 +1,4 @@
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.authentication import member
 from activity import selectors, services
 from activity.filters import DiaryFilter, WatchlistFilter
 from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
@@ -27,11 +27,6 @@ from activity.viewer import with_viewer
 from core.filters import BIGINT_MAX, FilterBackend, StrictOrderingFilter
 from movies.models import Movie
 from movies.views import MovieViewSet as CatalogueMovieViewSet
-
-
-def member(request: Request) -> User:
-    """The logged-in user of a view that requires one."""
-    return cast(User, request.user)
 
 
 def _validated(serializer_class: type[Any], request: Request) -> dict[str, Any]:
@@ -247,7 +242,9 @@ class MemberProfileView(APIView):
     @extend_schema(responses=MemberProfileSerializer, tags=["accounts"])
     def get(self, request: Request, username: str) -> Response:
         member = selectors.member_visible(username, request.user)
-        profile = MemberProfileSerializer(selectors.member_profile(member), context={"request": request}).data
+        profile = MemberProfileSerializer(
+            selectors.member_profile(member, request.user), context={"request": request}
+        ).data
         return Response({**profile, "stats": selectors.member_stats(member, request.user)})
 
 

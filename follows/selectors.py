@@ -1,7 +1,8 @@
 """Follow and block reads, and the rule every interaction between two members obeys: no block between them."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import User
@@ -47,12 +48,12 @@ def followee_ids(user: User) -> QuerySet:
 
 
 def followers_of(member: User, viewer: Viewer) -> QuerySet[Follow]:
-    follows = Follow.objects.filter(followee=member).select_related("follower")
+    follows = Follow.objects.filter(followee=member, follower__is_active=True).select_related("follower")
     return without_blocked(follows, viewer, "follower")
 
 
 def following_of(member: User, viewer: Viewer) -> QuerySet[Follow]:
-    follows = Follow.objects.filter(follower=member).select_related("followee")
+    follows = Follow.objects.filter(follower=member, followee__is_active=True).select_related("followee")
     return without_blocked(follows, viewer, "followee")
 
 
@@ -65,6 +66,21 @@ def follow_counts(member: User) -> dict[str, int]:
         "follower_count": Follow.objects.filter(followee=member).count(),
         "following_count": Follow.objects.filter(follower=member).count(),
     }
+
+
+def with_follow_counts(users: QuerySet[User], viewer: Viewer) -> QuerySet[User]:
+    """``users`` with follower_count, following_count and ``followed`` (the viewer follows them), in the same query."""
+
+    def count(**mine: OuterRef) -> Coalesce:
+        counted = Follow.objects.filter(**mine).order_by().values(next(iter(mine))).annotate(n=Count("pk"))
+        return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+    followed = Follow.objects.filter(follower_id=viewer.pk, followee=OuterRef("pk"))
+    return users.annotate(
+        follower_count=count(followee=OuterRef("pk")),
+        following_count=count(follower=OuterRef("pk")),
+        followed=Exists(followed) if viewer.is_authenticated else Value(False),
+    )
 
 
 def is_following(follower: Viewer, followee: User) -> bool:

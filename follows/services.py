@@ -1,5 +1,7 @@
 """Follow and block writes. A block removes the follows both ways in the same transaction."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
@@ -41,7 +43,7 @@ def block_delete(*, blocker: User, blocked: User) -> bool:
     return bool(deleted)
 
 
-def _get_or_create(model, **fields):
+def _get_or_create(model: type[Follow] | type[Block], **fields: Any) -> tuple[Any, bool]:
     # Two identical requests at once: the loser of the unique constraint reads the winner's row.
     try:
         with transaction.atomic():
