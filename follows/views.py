@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts.authentication import member
 from accounts.selectors import active_member
 from follows import selectors, services
+from follows.models import Block, Follow
 from follows.serializers import (
     BlockSerializer,
     BlockStateSerializer,
@@ -65,6 +66,7 @@ class FollowersView(generics.ListAPIView):
     """Who follows the member, newest first (members on the other side of a block with you are left out)."""
 
     serializer_class = FollowerSerializer
+    queryset = Follow.objects.none()  # for the schema; the rows come from get_queryset
 
     def get_queryset(self):
         return selectors.followers_of(active_member(self.kwargs["username"]), self.request.user)
@@ -75,6 +77,7 @@ class FollowingView(generics.ListAPIView):
     """Whom the member follows, newest first (members on the other side of a block with you are left out)."""
 
     serializer_class = FollowingSerializer
+    queryset = Follow.objects.none()  # for the schema; the rows come from get_queryset
 
     def get_queryset(self):
         return selectors.following_of(active_member(self.kwargs["username"]), self.request.user)
@@ -85,6 +88,7 @@ class BlockedView(generics.ListAPIView):
     """The members you blocked, newest first."""
 
     serializer_class = BlockSerializer
+    queryset = Block.objects.none()  # for the schema; the rows come from get_queryset
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
