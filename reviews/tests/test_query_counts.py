@@ -32,11 +32,11 @@ def test_filtered_review_list_runs_two_queries(api_client, django_assert_num_que
 
 
 @pytest.mark.parametrize("size", [5, 25])
-def test_authenticated_review_list_adds_only_the_user_lookup(django_assert_num_queries, size):
+def test_authenticated_review_list_adds_the_user_and_block_lookups(django_assert_num_queries, size):
     client = authenticated_client(UserFactory())
     ReviewFactory.create_batch(size)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # The user, whether they have blocks, COUNT, the page.
         response = client.get("/api/reviews/", {"page_size": size})
 
     assert len(response.json()["results"]) == size
