@@ -20,12 +20,16 @@ class ReviewAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide the selected reviews from public reads")
     def hide(self, request, queryset):
-        changed = sum(services.review_hide(review=review) for review in queryset.select_related(None).only("pk", "hidden"))
+        changed = sum(
+            services.review_hide(review=review) for review in queryset.select_related(None).only("pk", "hidden")
+        )
         self.message_user(request, f"{changed} review(s) hidden.", messages.SUCCESS)
 
     @admin.action(description="Unhide the selected reviews")
     def unhide(self, request, queryset):
-        changed = sum(services.review_unhide(review=review) for review in queryset.select_related(None).only("pk", "hidden"))
+        changed = sum(
+            services.review_unhide(review=review) for review in queryset.select_related(None).only("pk", "hidden")
+        )
         self.message_user(request, f"{changed} review(s) shown again.", messages.SUCCESS)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

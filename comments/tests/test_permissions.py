@@ -13,14 +13,13 @@ from comments import urls as comment_urls
 from comments.models import Comment
 from comments.tests.utils import (
     ACTORS,
-    ADMIN,
-    ANONYMOUS,
     BLOCKED,
     COMMENTER,
     OTHER,
     OWNER,
     World,
     assert_counts_exact,
+    client_for,
     comment_count,
     comment_url,
     list_comments_url,
@@ -29,6 +28,8 @@ from comments.tests.utils import (
     review_comments_url,
     snapshot,
 )
+from follows.services import block_create
+from tests.factories import ReviewFactory, UserFactory
 
 
 @pytest.fixture
@@ -223,9 +224,6 @@ def test_posting_and_deleting_move_the_count_by_one(world):
 
 @pytest.mark.parametrize("direction", ["the author blocked the owner", "the owner blocked the author"])
 def test_a_block_either_way_stops_comments_on_reviews(db, direction):
-    from follows.services import block_create
-    from tests.factories import ReviewFactory, UserFactory
-
     owner, author = UserFactory(), UserFactory()
     review = ReviewFactory(user=owner)
     if direction == "the author blocked the owner":
@@ -234,17 +232,11 @@ def test_a_block_either_way_stops_comments_on_reviews(db, direction):
         block_create(blocker=owner, blocked=author)
     before = snapshot()
 
-    response = make_client(author).post(review_comments_url(review.pk), {"body": "Hello"}, format="json")
+    response = client_for(author).post(review_comments_url(review.pk), {"body": "Hello"}, format="json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "blocked"
     assert snapshot() == before
-
-
-def make_client(user):
-    from comments.tests.utils import client_for
-
-    return client_for(user)
 
 
 # --- Reads -------------------------------------------------------------------------------------

@@ -110,7 +110,6 @@ def test_the_answer_of_a_member_with_blocks_is_not_cached_for_others(cache_on, s
 
 
 def test_members_without_blocks_share_the_cached_answer(cache_on, scene, django_assert_num_queries):
-    _, _, movie, _ = scene
     member = authenticated_client(UserFactory())
     first = APIClient().get("/api/reviews/")
 
@@ -158,4 +157,3 @@ def test_a_visible_review_detail_is_served_from_the_cache_to_everyone(cache_on, 
 
     with django_assert_num_queries(1):  # The user only.
         assert member.get(url).json() == first.json()
-

@@ -82,7 +82,7 @@ def test_the_change_form_cannot_unhide(staff_client):
 
 
 def test_the_changelist_filters_on_hidden(staff_client):
-    hidden, shown = ReviewFactory.create_batch(2)
+    hidden, _ = ReviewFactory.create_batch(2)
     services.review_hide(review=hidden)
 
     response = staff_client.get(CHANGELIST, {"hidden__exact": "1"})
@@ -112,7 +112,7 @@ def moderated():
 
 @pytest.mark.parametrize("who", ["anonymous", "author", "other", "admin"])
 def test_hidden_reviews_leave_every_list(moderated, who, admin_user):
-    author, movie, hidden, shown = moderated
+    author, movie, _, shown = moderated
     client = _client(who, author, admin_user)
 
     assert ids(client.get("/api/reviews/")) == [shown.pk]
@@ -142,9 +142,10 @@ def test_a_hidden_review_cannot_be_liked_or_edited_by_others(moderated):
     assert other.patch(f"/api/reviews/{hidden.pk}/", {"rating": 1}, format="json").status_code == 404
     assert Review.objects.get(pk=hidden.pk).like_count == 0
     # Its author may still edit (or delete) it.
-    assert authenticated_client(author).patch(f"/api/reviews/{hidden.pk}/", {"rating": 1}, format="json").json()[
-        "rating"
-    ] == 1
+    assert (
+        authenticated_client(author).patch(f"/api/reviews/{hidden.pk}/", {"rating": 1}, format="json").json()["rating"]
+        == 1
+    )
 
 
 def _client(who, author, admin_user):
