@@ -14,7 +14,7 @@ from comments.permissions import CommentPermission
 from comments.serializers import CommentSerializer, CommentWriteSerializer
 from core.filters import BIGINT_MAX
 from core.throttling import CommentRateThrottle
-from lists.selectors import list_visible
+from lists.selectors import list_to_act_on, list_visible
 from reviews.selectors import review_visible
 
 
@@ -76,10 +76,14 @@ class ReviewCommentsView(_CommentsOn):
 
 @extend_schema_view(**COLLECTION_SCHEMA)
 class ListCommentsView(_CommentsOn):
-    """Comments on a list, oldest first. A private list's are a 404 to everyone but its owner."""
+    """Comments on a list, oldest first. A private list's are a 404 to everyone but its owner; a list of a member on
+    the other side of a block is a 404 to read and a 403 "blocked" to comment on, as with its likes."""
 
     def commented_on(self) -> dict[str, Any]:
-        return {"film_list": list_visible(_checked_id(self.kwargs["list_id"]), self.request.user)}
+        list_id = _checked_id(self.kwargs["list_id"])
+        if self.request.method == "POST":
+            return {"film_list": list_to_act_on(list_id, self.request.user)}
+        return {"film_list": list_visible(list_id, self.request.user)}
 
 
 @extend_schema_view(

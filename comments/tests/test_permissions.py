@@ -29,6 +29,7 @@ from comments.tests.utils import (
     snapshot,
 )
 from follows.services import block_create
+from lists.models import FilmList
 from tests.factories import ReviewFactory, UserFactory
 
 
@@ -96,13 +97,14 @@ WRITES = {
         _posted_on(lambda w: w.hidden_review, "review"),
         NEW_BODY,
     ),
-    # The list of a member on the other side of a block does not exist for the blocked one (lists.selectors).
+    # To read, the list of a member on the other side of a block does not exist (a 404); to act on, it is a 403.
     "POST list comment": Write(
         "post",
         lambda w: list_comments_url(w.public_list.pk),
-        statuses(201, anonymous=401, blocked=404),
+        statuses(201, anonymous=401, blocked=403),
         _posted_on(lambda w: w.public_list, "film_list"),
         NEW_BODY,
+        blocked_refused=True,
     ),
     "POST private list comment": Write(
         "post",
@@ -222,17 +224,21 @@ def test_posting_and_deleting_move_the_count_by_one(world):
     assert_counts_exact()
 
 
+@pytest.mark.parametrize("on", ["review", "list"])
 @pytest.mark.parametrize("direction", ["the author blocked the owner", "the owner blocked the author"])
-def test_a_block_either_way_stops_comments_on_reviews(db, direction):
+def test_a_block_either_way_stops_comments(db, direction, on):
     owner, author = UserFactory(), UserFactory()
-    review = ReviewFactory(user=owner)
+    if on == "review":
+        url = review_comments_url(ReviewFactory(user=owner).pk)
+    else:
+        url = list_comments_url(FilmList.objects.create(owner=owner, name="Picks").pk)
     if direction == "the author blocked the owner":
         block_create(blocker=author, blocked=owner)
     else:
         block_create(blocker=owner, blocked=author)
     before = snapshot()
 
-    response = client_for(author).post(review_comments_url(review.pk), {"body": "Hello"}, format="json")
+    response = client_for(author).post(url, {"body": "Hello"}, format="json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "blocked"
