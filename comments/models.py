@@ -17,7 +17,9 @@ class Comment(models.Model):
     )
     body = models.TextField(max_length=MAX_BODY)
     # Set by admins (moderation): a hidden comment is left out of every public read and of the counts.
-    hidden = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False, db_default=False)
+    # Set when the author changes the body; moderation does not count as an edit.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,3 +39,7 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+    @property
+    def edited(self) -> bool:
+        return self.edited_at is not None

@@ -220,6 +220,7 @@ REST_FRAMEWORK = {
         "anon": env_str("THROTTLE_ANON", "600/minute"),
         "user": env_str("THROTTLE_USER", "1200/minute"),
         "auth": env_str("THROTTLE_AUTH", "10/minute"),
+        "comments": env_str("THROTTLE_COMMENTS", "30/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",

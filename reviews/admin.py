@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 
 from movies.ratings import MAX_RATING, MIN_RATING, RATING_STEP
@@ -9,11 +9,28 @@ from reviews.models import Review
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("movie", "user", "rating", "created_at")
-    list_filter = ("rating", "created_at")
+    list_display = ("movie", "user", "rating", "hidden", "comment_count", "created_at")
+    list_filter = ("hidden", "rating", "created_at")
     search_fields = ("movie__title", "user__username", "body")
     list_select_related = ("movie", "user")
     raw_id_fields = ("user", "movie")
+    # Moderation goes through the actions below (reviews.services), never through the change form.
+    readonly_fields = ("hidden",)
+    actions = ["hide", "unhide"]
+
+    @admin.action(description="Hide the selected reviews from public reads")
+    def hide(self, request, queryset):
+        changed = sum(
+            services.review_hide(review=review) for review in queryset.select_related(None).only("pk", "hidden")
+        )
+        self.message_user(request, f"{changed} review(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Unhide the selected reviews")
+    def unhide(self, request, queryset):
+        changed = sum(
+            services.review_unhide(review=review) for review in queryset.select_related(None).only("pk", "hidden")
+        )
+        self.message_user(request, f"{changed} review(s) shown again.", messages.SUCCESS)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rating":

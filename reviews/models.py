@@ -16,7 +16,7 @@ class Review(models.Model):
     # Visible comments, maintained by comments.services.
     comment_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Set by admins (moderation): a hidden review is left out of every public read; its rating still counts.
-    hidden = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False, db_default=False)
     # Not auto_now_add: imports keep the original timestamps.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,11 +1,67 @@
-from django.db.models import QuerySet
+"""Review reads. A hidden (moderated) review is left out of every public read; its author and admins still see it
+by its id. Lists leave out the reviews of members on the other side of a block from a logged-in viewer."""
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from core.filters import BIGINT_MAX
+from follows.models import Block
+from follows.selectors import without_blocked
 from reviews.models import Review
+
+Viewer = User | AnonymousUser
 
 # What a review row shows: its own fields, the author's username and the movie's title. Loading only
 # these keeps list pages from decoding every column of two joined tables.
-REVIEW_ROW_FIELDS = ("id", "rating", "body", "like_count", "created_at", "updated_at", "user_id", "movie_id")
+REVIEW_ROW_FIELDS = (
+    "id",
+    "rating",
+    "body",
+    "like_count",
+    "comment_count",
+    "created_at",
+    "updated_at",
+    "user_id",
+    "movie_id",
+)
 
 
-def review_list() -> QuerySet:
+def review_list() -> QuerySet[Review]:
+    """Every review, hidden ones included, as a row shows it."""
     return Review.objects.select_related("user", "movie").only(*REVIEW_ROW_FIELDS, "user__username", "movie__title")
+
+
+def public_reviews() -> QuerySet[Review]:
+    """What everyone may read: the reviews no admin has hidden. The same for every caller, so cacheable."""
+    return review_list().filter(hidden=False)
+
+
+def reviews_listed_for(viewer: Viewer) -> QuerySet[Review]:
+    """The public reviews without those by members on the other side of a block from ``viewer``."""
+    return without_blocked(public_reviews(), viewer)
+
+
+def reviews_visible_to(viewer: Viewer) -> QuerySet[Review]:
+    """The reviews ``viewer`` may open by id: the public ones, plus hidden ones to their author and to admins."""
+    if viewer.is_authenticated and viewer.is_staff:
+        return review_list()
+    if viewer.is_authenticated:
+        return review_list().filter(Q(hidden=False) | Q(user_id=viewer.pk))
+    return public_reviews()
+
+
+def review_visible(review_id: int, viewer: Viewer) -> Review:
+    """The review if ``viewer`` may see it; otherwise a 404, whether it is hidden or does not exist."""
+    review = reviews_visible_to(viewer).filter(pk=review_id).first() if 0 < review_id <= BIGINT_MAX else None
+    if review is None:
+        raise Http404("No such review.")
+    return review
+
+
+def has_blocks(viewer: Viewer) -> bool:
+    """True when ``viewer`` blocked someone or was blocked: then their lists differ from everyone else's."""
+    if not viewer.is_authenticated:
+        return False
+    return Block.objects.filter(Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk)).exists()

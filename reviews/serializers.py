@@ -15,7 +15,18 @@ class ReviewSerializer(FastRepresentationMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "user", "movie", "movie_title", "rating", "body", "like_count", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "user",
+            "movie",
+            "movie_title",
+            "rating",
+            "body",
+            "like_count",
+            "comment_count",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

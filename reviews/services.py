@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from core.caching import catalogue_changed
+from follows.selectors import ensure_not_blocked
 from movies.models import Movie
 from movies.ratings import no_ratings, rating_key
 from reviews.models import Review, ReviewLike
@@ -124,9 +125,11 @@ def review_rating_save(*, user: User, movie: Movie, rating: float, body: str | N
 
 
 def review_like(*, user: User, review: Review) -> bool:
-    """Like ``review``; False when the user already did (nothing changes then)."""
+    """Like ``review``; False when the user already did (nothing changes then). Refused (Blocked, a 403) when the
+    two members are on either side of a block."""
     if review.user_id == user.pk:
         raise ValidationError({"review": [OWN_REVIEW_LIKE_MESSAGE]}, code="own_review")
+    ensure_not_blocked(user, review.user_id)
     with transaction.atomic():
         _, created = ReviewLike.objects.get_or_create(user=user, review=review)
         if created:
@@ -143,3 +146,27 @@ def review_unlike(*, user: User, review: Review) -> bool:
         Review.objects.filter(pk=review.pk).update(like_count=F("like_count") - 1)
         catalogue_changed()
     return bool(deleted)
+
+
+def _review_hidden_set(review: Review, hidden: bool) -> bool:
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().filter(pk=review.pk).only("pk", "hidden").first()
+        if locked is None or locked.hidden == hidden:
+            return False
+        locked.hidden = hidden
+        # Only this column: moderation is not an edit, so updated_at stays as the author left it.
+        locked.save(update_fields=["hidden"])
+        catalogue_changed()
+    review.hidden = hidden
+    return True
+
+
+def review_hide(*, review: Review) -> bool:
+    """Moderation: take ``review`` out of every public read (its rating still counts in the movie's average).
+    False when it was hidden already."""
+    return _review_hidden_set(review, True)
+
+
+def review_unhide(*, review: Review) -> bool:
+    """Moderation: put a hidden review back. False when it was not hidden."""
+    return _review_hidden_set(review, False)

@@ -1,7 +1,13 @@
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.caching import cache_public_read
@@ -10,8 +16,35 @@ from core.permissions import IsAdminOrReadOnly
 from movies.models import Movie
 from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
+from reviews.models import Review
 from reviews.permissions import IsAuthorOrAdminCanDelete
 from reviews.serializers import ReviewCreateSerializer, ReviewLikeSerializer, ReviewSerializer, ReviewUpdateSerializer
+
+
+def shared_unless_blocks(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """For review lists: anonymous callers and members with no block either way share the cached public answer
+    (for them it is the same); a member who blocked someone or was blocked gets theirs computed afresh, without the
+    other side's reviews, and neither read from nor stored in the shared cache."""
+    shared = cache_public_read(handler)
+
+    @functools.wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if selectors.has_blocks(request.user):
+            view.listing_viewer = request.user
+            return handler(view, request, *args, **kwargs)
+        return shared(view, request, *args, **kwargs)
+
+    return wrapper
+
+
+class BlockAwareListing:
+    # Set by shared_unless_blocks for a member with blocks; None: the public list, the same for everyone.
+    listing_viewer = None
+
+    def listed_reviews(self) -> QuerySet[Review]:
+        if self.listing_viewer is None:
+            return selectors.public_reviews()
+        return selectors.reviews_listed_for(self.listing_viewer)
 
 
 @extend_schema_view(
@@ -22,22 +55,46 @@ from reviews.serializers import ReviewCreateSerializer, ReviewLikeSerializer, Re
     partial_update=extend_schema(tags=["reviews"], request=ReviewUpdateSerializer, responses=ReviewSerializer),
     destroy=extend_schema(tags=["reviews"]),
 )
-class ReviewViewSet(viewsets.ModelViewSet):
-    queryset = selectors.review_list()
+class ReviewViewSet(BlockAwareListing, viewsets.ModelViewSet):
+    """Hidden reviews are left out of the list and are a 404 to everyone but their author and admins."""
+
+    queryset = selectors.public_reviews()
     serializer_class = ReviewSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsAuthorOrAdminCanDelete]
     filterset_class = ReviewFilter
     ordering_fields = REVIEW_ORDERING_FIELDS
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"
+    # True while the shared (cached) answer is computed: then only public reviews are found.
+    public_only = False
 
-    @cache_public_read
+    def get_queryset(self) -> QuerySet[Review]:
+        if self.action == "list":
+            return self.listed_reviews()
+        if self.public_only:
+            return selectors.public_reviews()
+        return selectors.reviews_visible_to(self.request.user)
+
+    @shared_unless_blocks
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @cache_public_read
     def retrieve(self, request, *args, **kwargs):
+        try:
+            return self._retrieve_public(request, *args, **kwargs)
+        except Http404:
+            if not request.user.is_authenticated:
+                raise
+        # Hidden from the public: its author and admins still open it, but never through the shared cache.
         return super().retrieve(request, *args, **kwargs)
+
+    @cache_public_read
+    def _retrieve_public(self, request, *args, **kwargs):
+        self.public_only = True
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        finally:
+            self.public_only = False
 
     def create(self, request, *args, **kwargs):
         serializer = ReviewCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -78,8 +135,9 @@ class ReviewViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema_view(get=extend_schema(tags=["movies"]))
-class MovieReviewsView(generics.ListAPIView):
-    """This movie's reviews, newest first."""
+class MovieReviewsView(BlockAwareListing, generics.ListAPIView):
+    """This movie's reviews, newest first (hidden ones and, for a member, those of the other side of a block left
+    out)."""
 
     serializer_class = ReviewSerializer
     permission_classes = [IsAdminOrReadOnly]
@@ -91,8 +149,8 @@ class MovieReviewsView(generics.ListAPIView):
         movie_id = int(self.kwargs["pk"])
         if movie_id > BIGINT_MAX or not Movie.objects.filter(pk=movie_id).exists():
             raise Http404("No Movie matches the given query.")
-        return selectors.review_list().filter(movie_id=movie_id)
+        return self.listed_reviews().filter(movie_id=movie_id)
 
-    @cache_public_read
+    @shared_unless_blocks
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

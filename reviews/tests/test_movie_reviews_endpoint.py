@@ -39,6 +39,7 @@ def test_lists_only_this_movies_reviews_newest_first(api_client, movie, movie_re
         "rating",
         "body",
         "like_count",
+        "comment_count",
         "created_at",
         "updated_at",
     }

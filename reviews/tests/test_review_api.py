@@ -33,6 +33,7 @@ def test_anyone_lists_reviews(api_client, review):
         "rating": review.rating,
         "body": review.body,
         "like_count": 0,
+        "comment_count": 0,
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
