@@ -54,4 +54,4 @@ def _get_or_create(model: type[Follow] | type[Block], **fields: Any) -> tuple[An
 
 def _lock_pair(one: User, other: User) -> None:
     # A follow and a block of the same two members run one after the other, so no follow outlives a block.
-    list(User.objects.select_for_update().filter(pk__in=[one.pk, other.pk]).order_by("pk").values_list("pk"))
+    list(User.objects.select_for_update(no_key=True).filter(pk__in=[one.pk, other.pk]).order_by("pk").values_list("pk"))
