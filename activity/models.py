@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from movies.ratings import RATING_RULE, RATINGS, validate_rating
 
@@ -45,7 +46,8 @@ class MovieMark(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: history imports keep the date the film was added at the source.
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = models.Manager()
 
