@@ -1,6 +1,8 @@
 """What members do with films beyond reviewing them: diary entries, watched marks, the watchlist, likes and
 "not interested"."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -41,13 +43,18 @@ class DiaryEntry(models.Model):
         return f"{self.user} watched {self.movie} on {self.watched_on}"
 
 
+def now() -> datetime.datetime:
+    # timezone.now looked up at each call, not when the model is defined: a test's frozen clock applies to it too.
+    return timezone.now()
+
+
 class MovieMark(models.Model):
     """A member's yes/no about a film: at most one per member and film, removed by deleting it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
     # Not auto_now_add: history imports keep the date the film was added at the source.
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
 
     objects = models.Manager()
 

@@ -172,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+# Rows of a history import matched and written per transaction (each one a checkpoint the job resumes from).
+HISTORY_IMPORT_CHUNK_ROWS = env_int("HISTORY_IMPORT_CHUNK_ROWS", 500)
 
 # --- Internationalisation, static and media -------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -68,12 +68,15 @@ class ImportJob(models.Model):
 
 
 class UnmatchedRow(models.Model):
-    """A row no film was found for, with why and the films that came close: what the member fixes by hand."""
+    """A row that was not imported, with why (and, when no film was found, the films that came close): what the
+    member fixes by hand."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="unmatched_rows")
     file = models.CharField(max_length=255)
     line = models.PositiveIntegerField()
     fact = models.CharField(max_length=16)
+    # "unmatched": no film found; "skipped": not a film (a TV series) or not importable as it stands.
+    status = models.CharField(max_length=16, default="unmatched")
     title = models.CharField(max_length=500, blank=True)
     year = models.PositiveIntegerField(null=True, blank=True)
     key = models.CharField(max_length=255, blank=True)

@@ -1,4 +1,5 @@
-"""Background TMDB work: import one movie (retried while TMDB is unavailable) and the nightly sync of all."""
+"""Background work: import one TMDB movie (retried while TMDB is unavailable), the nightly sync of all, and
+members' history imports."""
 
 import logging
 import random
@@ -8,7 +9,12 @@ from typing import Any
 from celery import Task, shared_task
 from celery.exceptions import Retry
 from django.db import transaction
+from kombu.exceptions import OperationalError
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
+from imports.history import services as history
+from imports.models import ImportJob
 from imports.tmdb import batch, catalogue
 from imports.tmdb.client import TmdbConfig
 from imports.tmdb.errors import TmdbError, TmdbNotConfigured, TmdbUnavailable
@@ -96,3 +102,32 @@ def sync_tmdb_movies(self: Task, workers: int = SYNC_WORKERS) -> dict[str, Any]:
     else:
         logger.info("TMDB sync: %s", summary)
     return summary
+
+
+class TaskQueueUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The task queue is unavailable, so the import could not start; try again later."
+    default_code = "queue_unavailable"
+
+
+@shared_task(
+    bind=True,
+    name="imports.tasks.run_history_import",
+    acks_late=True,
+    # A worker killed mid-import hands the job back to the queue; the job resumes after its last committed chunk.
+    reject_on_worker_lost=True,
+)
+def run_history_import(self: Task, job_id: int) -> dict[str, Any]:
+    job = history.import_job_run(job_id)
+    return {"job_id": job.pk, "status": job.status, "rows_done": job.rows_done}
+
+
+def history_import_enqueue(job: ImportJob) -> None:
+    """Start the job (in this process on the embedded defaults). When the broker cannot take it the job is marked
+    failed, so the member can upload again, and TaskQueueUnavailable (a 503) is raised."""
+    try:
+        run_history_import.apply_async(args=(job.pk,))
+    except OperationalError as exc:
+        logger.warning("could not queue history import %s: %s", job.pk, exc)
+        history.import_job_fail(job=job, message=TaskQueueUnavailable.default_detail)
+        raise TaskQueueUnavailable() from exc
