@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/", include("comments.urls")),
     path("api/", include("feed.urls")),
     path("api/", include("notifications.urls")),
+    path("api/", include("imports.export_urls")),
     path("api/", include(member_urlpatterns)),
     path("api/recommendations/", include("recommendations.urls")),
     # Before the router: its movie routes would otherwise answer 404 for these paths.
