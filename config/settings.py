@@ -223,6 +223,7 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "1200/minute"),
         "auth": env_str("THROTTLE_AUTH", "10/minute"),
         "comments": env_str("THROTTLE_COMMENTS", "30/minute"),
+        "exports": env_str("THROTTLE_EXPORTS", "10/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",

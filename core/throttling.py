@@ -22,10 +22,9 @@ class UserRateThrottle(throttling.UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-class CommentRateThrottle(SimpleRateThrottle):
-    """Comment writes (post, edit, delete) per logged-in user, scope "comments"; reads are not counted."""
-
-    scope = "comments"
+class MemberScopedRateThrottle(SimpleRateThrottle):
+    """Per logged-in user, at the rate its ``scope`` has in DEFAULT_THROTTLE_RATES; anonymous clients are left to
+    AnonRateThrottle."""
 
     def get_rate(self) -> str | None:
         # Read when the throttle is made rather than at import (as DRF's class attribute is), so that a settings
@@ -36,12 +35,24 @@ class CommentRateThrottle(SimpleRateThrottle):
         rate = rates[self.scope]
         return None if rate is None else str(rate)
 
+    def get_cache_key(self, request, view) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class CommentRateThrottle(MemberScopedRateThrottle):
+    """Comment writes (post, edit, delete) per logged-in user, scope "comments"; reads are not counted."""
+
+    scope = "comments"
+
     def allow_request(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
         return super().allow_request(request, view)
 
-    def get_cache_key(self, request, view) -> str | None:
-        if not (request.user and request.user.is_authenticated):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+class ExportRateThrottle(MemberScopedRateThrottle):
+    """Exports of everything a member owns, per member, scope "exports": each one reads it all."""
+
+    scope = "exports"
