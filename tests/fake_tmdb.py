@@ -1,11 +1,19 @@
 """A local fake of TMDB API v3 for end-to-end tests and benchmarks (standard library only).
 
 It serves, under ``/3``: ``/movie/{id}`` (honouring ``append_to_response=credits,keywords``), ``/movie/popular`` and
-``/movie/top_rated`` (pages of 20 with ``page``/``total_pages``/``total_results``), ``/search/movie?query=``,
-``/genre/movie/list`` and ``/configuration``. Every request must carry ``Authorization: Bearer <api_token>`` or
-``api_key=<api_key>``, otherwise TMDB's 401 body (status_code 7) comes back; unknown ids and paths get TMDB's 404
-body (status_code 34). It is fed TMDB ``/movie/{id}`` bodies (with ``credits`` and ``keywords``), e.g. one per line
-of a JSONL file (:func:`load_movies`).
+``/movie/top_rated`` (pages of 20 with ``page``/``total_pages``/``total_results``), ``/search/movie?query=`` (with
+``year`` and ``primary_release_year``), ``/find/{external_id}?external_source=imdb_id``, ``/genre/movie/list`` and
+``/configuration``. Every request must carry ``Authorization: Bearer <api_token>`` or ``api_key=<api_key>``,
+otherwise TMDB's 401 body (status_code 7) comes back; unknown ids and paths get TMDB's 404 body (status_code 34).
+It is fed TMDB ``/movie/{id}`` bodies (with ``credits`` and ``keywords``), e.g. one per line of a JSONL file
+(:func:`load_movies`).
+
+Search matches the way TMDB does, well enough for tests: the query is a substring of the title or the original
+title, ignoring case, accents and punctuation ("amelie" finds "Amélie", "spider man" finds "Spider-Man"); ``year``
+and ``primary_release_year`` each keep only the films first released in that year. ``/find`` knows each body's
+``imdb_id`` and the ``imdb_ids={tmdb_id: "tt..."}`` option (which wins, and shows in ``/movie/{id}`` too); an id it
+does not know answers 200 with empty lists, as TMDB does; a missing or unknown ``external_source`` answers TMDB's
+422 (status_code 5, invalid parameters).
 
 In tests::
 
@@ -17,7 +25,10 @@ In tests::
 
 For benchmarks::
 
-    python -m tests.fake_tmdb --movies ../shared/data/tmdb-5000/movies.jsonl --port 8765
+    python -m tests.fake_tmdb --movies ../shared/data/tmdb-5000/movies.jsonl --port 8765 \
+        --imdb-ids ../shared/data/imports/letterboxd-expected.json
+
+(``--imdb-ids``: a JSON object of TMDB id -> IMDb id, or a file whose ``films`` maps TMDB ids to ``{"imdb_id"}``)
 
 which also answers ``GET /__fake__/stats`` (request counts per path), ``POST /__fake__/reset`` and
 ``POST /__fake__/faults`` (JSON ``{"pattern", "status", "retry_after", "delay", "malformed", "times"}``).
@@ -35,6 +46,7 @@ import signal
 import socketserver
 import sys
 import threading
+import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -60,6 +72,7 @@ BODY_400_PAGE = _tmdb_error(22, "Invalid page: Pages start at 1 and max at 500. 
 BODY_401 = _tmdb_error(7, "Invalid API key: You must be granted a valid key.")
 BODY_404 = _tmdb_error(34, "The resource you requested could not be found.")
 BODY_405 = _tmdb_error(42, "This request method is not supported for this resource.")
+BODY_422 = _tmdb_error(5, "Invalid parameters: Your request parameters are incorrect.")
 BODY_429 = _tmdb_error(25, "Your request count (#) is over the allowed limit of (40).")
 BODY_500 = _tmdb_error(11, "Internal error: Something went wrong, contact TMDB.")
 BODY_502 = _tmdb_error(43, "Couldn't connect to the backend server.")
@@ -70,6 +83,7 @@ ERROR_BODIES = {
     401: BODY_401,
     404: BODY_404,
     405: BODY_405,
+    422: BODY_422,
     429: BODY_429,
     500: BODY_500,
     502: BODY_502,
@@ -83,6 +97,7 @@ REASONS = {
     401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
+    422: "Unprocessable Entity",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -122,6 +137,11 @@ MOVIE_DEFAULTS: dict[str, Any] = {
     "poster_path": None,
     "video": False,
 }
+# The external_source values /find accepts; only imdb_id finds movies.
+EXTERNAL_SOURCES = frozenset(
+    {"imdb_id", "facebook_id", "instagram_id", "tvdb_id", "tiktok_id", "twitter_id", "wikidata_id", "youtube_id"}
+)
+FIND_RESULT_LISTS = ("movie_results", "person_results", "tv_results", "tv_episode_results", "tv_season_results")
 SUMMARY_FIELDS = (
     "adult",
     "backdrop_path",
@@ -226,6 +246,29 @@ def load_movies(path: str | Path, limit: int | None = None) -> list[dict[str, An
     return movies
 
 
+def load_imdb_ids(path: str | Path) -> dict[int, str]:
+    """TMDB id -> IMDb id from a JSON file: either that object itself (``{"550": "tt0137523"}``) or an object whose
+    ``films`` maps TMDB ids to objects with an ``imdb_id`` (the example imports' ``*-expected.json``)."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+    films = data.get("films")
+    if isinstance(films, dict):
+        data = {key: film.get("imdb_id") for key, film in films.items() if isinstance(film, dict)}
+    try:
+        return {int(key): value for key, value in data.items() if isinstance(value, str) and value}
+    except ValueError as exc:
+        raise ValueError(f"{path}: keys must be TMDB ids ({exc})") from exc
+
+
+def fold(text: str | None) -> str:
+    """``text`` as search compares it: without case, accents or punctuation ("Amélie: d'Abord" -> "amelie d abord")."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    kept = "".join(char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char))
+    return " ".join(kept.split())
+
+
 def _summary(movie: Mapping[str, Any]) -> dict[str, Any]:
     body = {**MOVIE_DEFAULTS, **movie}
     summary = {key: body.get(key) for key in SUMMARY_FIELDS}
@@ -255,6 +298,7 @@ class FakeTmdb:
         top_rated_min_votes: int = 0,
         image_base_url: str = "https://image.tmdb.org/t/p/",
         record_requests: bool = True,
+        imdb_ids: Mapping[int, str] | None = None,
     ) -> None:
         self.api_token = api_token
         self.api_key = api_key
@@ -265,8 +309,17 @@ class FakeTmdb:
         self._movies: dict[int, dict[str, Any]] = {}
         for movie in movies:
             self._movies[int(movie["id"])] = dict(movie)
+        for movie_id, imdb_id in (imdb_ids or {}).items():
+            if int(movie_id) in self._movies:
+                self._movies[int(movie_id)]["imdb_id"] = imdb_id
+        self._by_imdb_id = {m["imdb_id"]: movie_id for movie_id, m in self._movies.items() if m.get("imdb_id")}
         summaries = {movie_id: _summary(movie) for movie_id, movie in self._movies.items()}
         self._summaries = summaries
+        # What search compares the query with, folded once rather than for every search.
+        self._search_texts = {
+            movie_id: (fold(summary["title"]), fold(summary["original_title"]))
+            for movie_id, summary in summaries.items()
+        }
         self._popular = sorted(summaries.values(), key=lambda s: (-(s["popularity"] or 0), s["id"]))
         self._top_rated = sorted(
             (s for s in summaries.values() if (s["vote_count"] or 0) >= top_rated_min_votes),
@@ -428,6 +481,8 @@ class FakeTmdb:
             return 200, {"genres": self._genres}
         if path == "/configuration":
             return 200, self._configuration()
+        if len(parts) == 2 and parts[0] == "find":
+            return self._find(parts[1], query)
         if len(parts) == 2 and parts[0] == "movie" and parts[1].isdigit():
             return self._movie(int(parts[1]), query)
         return 404, BODY_404
@@ -461,18 +516,25 @@ class FakeTmdb:
         return 200, {"page": page, "results": results, "total_pages": total_pages, "total_results": total_results}
 
     def _search(self, query: Mapping[str, list[str]]) -> tuple[int, Any]:
-        text = query.get("query", [""])[0].strip().casefold()
+        text = fold(query.get("query", [""])[0].strip())
         if not text:
             return 200, {"page": 1, "results": [], "total_pages": 1, "total_results": 0}
-        year = (query.get("year") or query.get("primary_release_year") or [""])[0]
-        matches = [
-            summary
-            for summary in self._popular
-            if text in (summary["title"] or "").casefold() or text in (summary["original_title"] or "").casefold()
-        ]
-        if year:
-            matches = [s for s in matches if (s["release_date"] or "").startswith(f"{year}-")]
+        matches = [summary for summary in self._popular if any(text in t for t in self._search_texts[summary["id"]])]
+        for name in ("year", "primary_release_year"):
+            year = (query.get(name) or [""])[0].strip()
+            if year:
+                matches = [s for s in matches if (s["release_date"] or "").startswith(f"{year}-")]
         return self._page(matches, query)
+
+    def _find(self, external_id: str, query: Mapping[str, list[str]]) -> tuple[int, Any]:
+        source = (query.get("external_source") or [""])[0]
+        if source not in EXTERNAL_SOURCES:
+            return 422, BODY_422
+        found: dict[str, list[dict[str, Any]]] = {name: [] for name in FIND_RESULT_LISTS}
+        movie_id = self._by_imdb_id.get(external_id) if source == "imdb_id" else None
+        if movie_id is not None:
+            found["movie_results"].append({**self._summaries[movie_id], "media_type": "movie"})
+        return 200, found
 
     def _configuration(self) -> dict[str, Any]:
         secure = self.image_base_url
@@ -612,6 +674,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fake_tmdb", description=__doc__.split("\n\n")[0])
     parser.add_argument("--movies", type=Path, help="JSONL file, one TMDB /movie/{id} body per line")
     parser.add_argument("--limit", type=int, default=None, help="serve only the first N movies")
+    parser.add_argument(
+        "--imdb-ids",
+        type=Path,
+        help="JSON: TMDB id -> IMDb id, or an object whose films map TMDB ids to {imdb_id} (for /find)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="accepted Bearer token")
@@ -629,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
         latency=args.latency,
         top_rated_min_votes=args.top_rated_min_votes,
         record_requests=False,  # a long benchmark would otherwise keep every request in memory
+        imdb_ids=load_imdb_ids(args.imdb_ids) if args.imdb_ids else None,
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

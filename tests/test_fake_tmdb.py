@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from imports.tests.tmdb_fixtures import ALIEN, FIGHT_CLUB, OBSCURE, numbered_movies, small_catalogue
-from tests.fake_tmdb import DEFAULT_API_KEY, DEFAULT_TOKEN, FakeTmdb, Fault, load_movies, run_fake_tmdb
+from tests.fake_tmdb import DEFAULT_API_KEY, DEFAULT_TOKEN, FakeTmdb, Fault, load_imdb_ids, load_movies, run_fake_tmdb
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 REPO = Path(__file__).resolve().parents[1]
@@ -294,3 +294,145 @@ def test_command_line_server_serves_and_stops_on_sigterm(tmp_path):
         out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
     assert "stopping after 1 requests" in out
+
+
+# --- /find and year-aware, accent-insensitive search ------------------------------------------------------------
+
+
+def test_find_by_imdb_id_answers_tmdbs_shape(http):
+    body = http.get("find/tt0137523", params={"external_source": "imdb_id"}).json()
+
+    assert set(body) == {"movie_results", "person_results", "tv_results", "tv_episode_results", "tv_season_results"}
+    (movie,) = body["movie_results"]
+    assert (movie["id"], movie["title"], movie["media_type"], movie["release_date"]) == (
+        550,
+        "Fight Club",
+        "movie",
+        "1999-10-15",
+    )
+    assert movie["genre_ids"] == [18, 53]
+    assert all(body[name] == [] for name in body if name != "movie_results")
+
+
+def test_find_unknown_id_or_other_known_source_is_empty_with_200(http):
+    for params, path in [
+        ({"external_source": "imdb_id"}, "find/tt9999999"),
+        ({"external_source": "tvdb_id"}, "find/tt0137523"),
+    ]:
+        response = http.get(path, params=params)
+        assert response.status_code == 200
+        assert all(results == [] for results in response.json().values())
+
+
+@pytest.mark.parametrize("params", [{}, {"external_source": ""}, {"external_source": "letterboxd"}])
+def test_find_without_a_known_external_source_gets_tmdbs_422(http, params):
+    response = http.get("find/tt0137523", params=params)
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "success": False,
+        "status_code": 5,
+        "status_message": "Invalid parameters: Your request parameters are incorrect.",
+    }
+
+
+def test_imdb_ids_option_wins_over_the_bodies_and_shows_in_movie_details():
+    app = FakeTmdb(small_catalogue(), imdb_ids={348: "tt1111111", 987654: "tt2222222", 1: "tt3333333"})
+    with run_fake_tmdb(app) as base_url, httpx.Client(base_url=base_url + "/", headers=AUTH) as http:
+
+        def found(imdb_id):
+            body = http.get(f"find/{imdb_id}", params={"external_source": "imdb_id"}).json()
+            return [m["id"] for m in body["movie_results"]]
+
+        assert found("tt1111111") == [348]
+        assert 348 not in found("tt0078748")  # ALIEN's own imdb_id was replaced
+        assert found("tt2222222") == [987654]  # OBSCURE had none
+        assert found("tt0137523") == [550]
+        assert found("tt3333333") == []  # no movie 1 to map
+        assert http.get("movie/348").json()["imdb_id"] == "tt1111111"
+    assert app.count("/find/tt1111111") == 1
+
+
+def test_load_imdb_ids_reads_a_plain_map_or_an_expected_files_films(tmp_path):
+    plain = tmp_path / "ids.json"
+    plain.write_text(json.dumps({"550": "tt0137523", "348": None}))
+    expected = tmp_path / "expected.json"
+    expected.write_text(
+        json.dumps({"films": {"550": {"title": "Fight Club", "imdb_id": "tt1"}, "348": {"title": "x"}}})
+    )
+
+    assert load_imdb_ids(plain) == {550: "tt0137523"}
+    assert load_imdb_ids(expected) == {550: "tt1"}
+    plain.write_text(json.dumps({"fight club": "tt1"}))
+    with pytest.raises(ValueError, match="TMDB ids"):
+        load_imdb_ids(plain)
+    plain.write_text("[]")
+    with pytest.raises(ValueError, match="JSON object"):
+        load_imdb_ids(plain)
+
+
+@pytest.mark.parametrize("name", ["year", "primary_release_year"])
+def test_search_year_parameters_keep_only_that_years_films(http, name):
+    def ids(year):
+        return [m["id"] for m in http.get("search/movie", params={"query": "alien", name: year}).json()["results"]]
+
+    assert ids(1979) == [348]
+    assert ids(1986) == [679]
+    assert ids(1980) == []
+    assert ids("") == [348, 679]  # blank: no filter
+
+
+def test_search_with_both_year_parameters_needs_both(http):
+    params = {"query": "alien", "year": 1979, "primary_release_year": 1986}
+    assert http.get("search/movie", params=params).json()["results"] == []
+    params = {"query": "alien", "year": "", "primary_release_year": 1986}  # a blank year does not hide the other
+    assert [m["id"] for m in http.get("search/movie", params=params).json()["results"]] == [679]
+
+
+def test_search_ignores_case_accents_and_punctuation_in_title_and_original_title():
+    app = FakeTmdb(
+        [
+            {
+                "id": 194,
+                "title": "Amélie",
+                "original_title": "Le Fabuleux Destin d'Amélie Poulain",
+                "release_date": "2001-04-25",
+            },
+            {"id": 11, "title": "Ærø", "release_date": "2001-01-01"},
+        ]
+    )
+    with run_fake_tmdb(app) as base_url, httpx.Client(base_url=base_url + "/", headers=AUTH) as http:
+
+        def ids(text):
+            return [m["id"] for m in http.get("search/movie", params={"query": text}).json()["results"]]
+
+        assert ids("AMELIE") == [194]
+        assert ids("amélie") == [194]
+        assert ids("fabuleux destin") == [194]  # the original title
+        assert ids("ærø") == [11] and ids("ÆRØ") == [11]
+        assert ids("amelie poulain") == [194]
+        assert ids("d\u2019amélie") == [194]  # punctuation is ignored too
+        assert ids("fabuleux-destin") == [194]
+
+
+def test_command_line_imdb_ids_option(tmp_path):
+    movies = tmp_path / "movies.jsonl"
+    movies.write_text(json.dumps(ALIEN) + "\n")
+    ids = tmp_path / "expected.json"
+    ids.write_text(json.dumps({"films": {"348": {"imdb_id": "tt7654321"}}}))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_tmdb", "--movies", str(movies), "--imdb-ids", str(ids), "--port", "0"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        base_url = process.stdout.readline().split(" at ", 1)[1].split()[0]
+        body = httpx.get(f"{base_url}/find/tt7654321", params={"external_source": "imdb_id"}, headers=AUTH, timeout=5)
+        assert [m["id"] for m in body.json()["movie_results"]] == [348]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 0

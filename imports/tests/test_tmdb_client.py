@@ -85,6 +85,70 @@ def test_search_movies_sends_query_page_and_year(tmdb_mock, make_client):
     assert dict(params) == {"query": "fight club", "page": "2", "include_adult": "false", "year": "1999"}
 
 
+def test_search_movies_sends_primary_release_year(tmdb_mock, make_client):
+    route = tmdb_mock.get("/search/movie").respond(200, json=page_body([SUMMARY_FIGHT_CLUB]))
+
+    make_client().search_movies("fight club", primary_release_year=1999)
+    make_client().search_movies("fight club", year=1999, primary_release_year=2000)
+
+    first, second = (dict(call.request.url.params) for call in route.calls)
+    assert first == {"query": "fight club", "page": "1", "include_adult": "false", "primary_release_year": "1999"}
+    assert (second["year"], second["primary_release_year"]) == ("1999", "2000")
+
+
+def test_find_by_imdb_id_sends_the_external_source_and_returns_the_movies(tmdb_mock, make_client):
+    found = {
+        "movie_results": [{**SUMMARY_FIGHT_CLUB, "media_type": "movie"}],
+        "person_results": [],
+        "tv_results": [],
+        "tv_episode_results": [],
+        "tv_season_results": [],
+    }
+    route = tmdb_mock.get("/find/tt0137523").respond(200, json=found)
+
+    (movie,) = make_client().find_by_imdb_id("tt0137523")
+
+    assert (movie.id, movie.title, movie.original_title) == (550, "Fight Club", "Fight Club")
+    assert dict(route.calls.last.request.url.params) == {"external_source": "imdb_id"}
+
+
+def test_find_by_imdb_id_of_an_unknown_id_is_empty(tmdb_mock, make_client):
+    empty = {"movie_results": [], "person_results": [], "tv_results": []}
+    tmdb_mock.get("/find/tt9999999").respond(200, json=empty)
+
+    assert make_client().find_by_imdb_id("tt9999999") == ()
+
+
+@pytest.mark.parametrize("imdb_id", ["", "0137523", "tt", "TT0137523", " tt0137523", "tt0137523/", "nm0000093", 137523])
+def test_find_by_imdb_id_refuses_what_is_not_an_imdb_title_id(tmdb_mock, make_client, imdb_id):
+    route = tmdb_mock.get(path__startswith="/find").respond(200, json={"movie_results": []})
+
+    with pytest.raises(ValueError, match="tt and digits"):
+        make_client().find_by_imdb_id(imdb_id)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("body", [{"person_results": []}, {"movie_results": "x"}])
+def test_find_by_imdb_id_without_movie_results_is_a_bad_response(tmdb_mock, make_client, body):
+    tmdb_mock.get("/find/tt0137523").respond(200, json=body)
+
+    with pytest.raises(TmdbBadResponse):
+        make_client().find_by_imdb_id("tt0137523")
+
+
+def test_find_by_imdb_id_422_is_a_request_error_and_not_retried(tmdb_mock, make_client):
+    error = {
+        "success": False,
+        "status_code": 5,
+        "status_message": "Invalid parameters: Your request parameters are incorrect.",
+    }
+    route = tmdb_mock.get("/find/tt0137523").respond(422, json=error)
+
+    with pytest.raises(TmdbRequestError) as caught:
+        make_client().find_by_imdb_id("tt0137523")
+    assert (caught.value.status_code, caught.value.tmdb_status_code, route.call_count) == (422, 5, 1)
+
+
 def test_blank_search_returns_an_empty_page_without_a_request(tmdb_mock, make_client):
     route = tmdb_mock.get("/search/movie").respond(200, json=page_body([]))
 

@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from imports.tmdb.types import Genre, ImageConfiguration, MovieDetails, MoviePage, MovieSummary, genres_from_api
+from imports.tmdb.types import (
+    Genre,
+    ImageConfiguration,
+    MovieDetails,
+    MoviePage,
+    MovieSummary,
+    genres_from_api,
+    movies_found_from_api,
+)
 
 from .tmdb_fixtures import FIGHT_CLUB, OBSCURE, SUMMARY_FIGHT_CLUB, page_body
 
@@ -126,6 +134,7 @@ def test_movie_page_parses_summaries():
         popularity=61.416,
         vote_average=8.433,
         vote_count=26280,
+        original_title="Fight Club",
     )
     assert (second.id, second.release_date, second.poster_path) == (551, None, None)
 
@@ -196,3 +205,31 @@ def test_every_movie_of_the_tmdb_5000_dataset_parses():
     avatar = next(m for m in movies if m.id == 19995)
     assert avatar.directors == ("James Cameron",)
     assert avatar.cast[0] == "Sam Worthington"
+
+
+def test_find_results_keep_the_movies_and_skip_broken_entries():
+    body = {
+        "movie_results": [
+            {**SUMMARY_FIGHT_CLUB, "media_type": "movie", "original_title": "Le Club"},
+            {"title": "no id"},
+        ],
+        "person_results": [{"id": 287, "name": "Brad Pitt"}],
+        "tv_results": [],
+    }
+
+    (movie,) = movies_found_from_api(body)
+
+    assert (movie.id, movie.title, movie.original_title) == (550, "Fight Club", "Le Club")
+    assert movies_found_from_api({"movie_results": []}) == ()
+
+
+@pytest.mark.parametrize("body", [{}, {"movie_results": None}, [], "x"])
+def test_find_results_need_a_movie_results_list(body):
+    with pytest.raises(ValueError):
+        movies_found_from_api(body)
+
+
+def test_summary_without_original_title_has_an_empty_one():
+    summary = MovieSummary.from_api({k: v for k, v in SUMMARY_FIGHT_CLUB.items() if k != "original_title"})
+
+    assert summary.original_title == ""

@@ -3,6 +3,7 @@
     client = TmdbClient.from_settings()          # reads TMDB_* Django settings
     movie = client.movie_details(550)            # MovieDetails, with credits and keywords
     page = client.popular(page=2)                # MoviePage of MovieSummary
+    found = client.find_by_imdb_id("tt0137523")  # tuple of MovieSummary (usually one, or none)
 
 Every call has a timeout and goes through a client-side rate limiter (40 requests/s by default). 429 (honouring
 ``Retry-After``), 5xx, timeouts and connection errors are retried with exponential backoff and jitter, up to
@@ -17,6 +18,7 @@ import email.utils
 import logging
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -35,7 +37,15 @@ from .errors import (
     TmdbUnavailable,
     redact_url,
 )
-from .types import Genre, ImageConfiguration, MovieDetails, MoviePage, genres_from_api
+from .types import (
+    Genre,
+    ImageConfiguration,
+    MovieDetails,
+    MoviePage,
+    MovieSummary,
+    genres_from_api,
+    movies_found_from_api,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +54,7 @@ T = TypeVar("T")
 MIN_PAGE = 1
 MAX_PAGE = 500  # TMDB answers 400 (status_code 22) past page 500
 USER_AGENT = "FlixReview-TMDB/1.0"
+IMDB_ID_PATTERN = re.compile(r"tt\d+")  # an IMDb title id, e.g. tt0137523
 
 SETTINGS_NAMES = {
     "base_url": "TMDB_API_BASE_URL",
@@ -298,9 +309,18 @@ class TmdbClient:
         return self._parse(MovieDetails.from_api, data, f"/movie/{movie_id}")
 
     def search_movies(
-        self, query: str, page: int = 1, *, year: int | None = None, include_adult: bool = False
+        self,
+        query: str,
+        page: int = 1,
+        *,
+        year: int | None = None,
+        primary_release_year: int | None = None,
+        include_adult: bool = False,
     ) -> MoviePage:
-        """``GET /search/movie?query=...``; a blank query returns an empty page without a request."""
+        """``GET /search/movie?query=...``; a blank query returns an empty page without a request.
+
+        ``year`` keeps films with any release in that year, ``primary_release_year`` only those first released then.
+        """
         query = (query or "").strip()
         page = clamp_page(page)
         if not query:
@@ -308,7 +328,17 @@ class TmdbClient:
         params: dict[str, Any] = {"query": query, "page": page, "include_adult": "true" if include_adult else "false"}
         if year is not None:
             params["year"] = int(year)
+        if primary_release_year is not None:
+            params["primary_release_year"] = int(primary_release_year)
         return self._parse(MoviePage.from_api, self.get_json("/search/movie", params), "/search/movie")
+
+    def find_by_imdb_id(self, imdb_id: str) -> tuple[MovieSummary, ...]:
+        """``GET /find/{imdb_id}?external_source=imdb_id``: the films TMDB links to an IMDb title id (``tt`` and
+        digits, else ``ValueError``); empty when TMDB knows none."""
+        if not isinstance(imdb_id, str) or not IMDB_ID_PATTERN.fullmatch(imdb_id):
+            raise ValueError(f"IMDb title ids are tt and digits, got {imdb_id!r}")
+        data = self.get_json(f"/find/{imdb_id}", {"external_source": "imdb_id"})
+        return self._parse(movies_found_from_api, data, "/find")
 
     def popular(self, page: int = 1) -> MoviePage:
         """``GET /movie/popular?page=N`` (N clamped to 1..500)."""
@@ -450,4 +480,13 @@ class TmdbClient:
         return text
 
 
-__all__ = ["MAX_PAGE", "MIN_PAGE", "RateLimiter", "TmdbClient", "TmdbConfig", "clamp_page", "parse_retry_after"]
+__all__ = [
+    "IMDB_ID_PATTERN",
+    "MAX_PAGE",
+    "MIN_PAGE",
+    "RateLimiter",
+    "TmdbClient",
+    "TmdbConfig",
+    "clamp_page",
+    "parse_retry_after",
+]

@@ -199,6 +199,7 @@ class MovieSummary:
     popularity: float = 0.0
     vote_average: float = 0.0
     vote_count: int = 0
+    original_title: str = ""  # the title in the film's own language ("" when TMDB sends none)
 
     @classmethod
     def from_api(cls, data: Any) -> MovieSummary:
@@ -219,7 +220,18 @@ class MovieSummary:
             popularity=_float(data.get("popularity")),
             vote_average=_float(data.get("vote_average")),
             vote_count=_int(data.get("vote_count")),
+            original_title=_text(data.get("original_title")).strip(),
         )
+
+
+def _summaries(items: list[Any]) -> tuple[MovieSummary, ...]:
+    results = []
+    for item in items:
+        try:
+            results.append(MovieSummary.from_api(item))
+        except ValueError:
+            continue  # one broken entry should not lose the others
+    return tuple(results)
 
 
 @dataclass(frozen=True)
@@ -244,18 +256,20 @@ class MoviePage:
         data = _require_mapping(data, "movie page")
         if not isinstance(data.get("results"), list):
             raise ValueError("movie page has no results list")
-        results = []
-        for item in data["results"]:
-            try:
-                results.append(MovieSummary.from_api(item))
-            except ValueError:
-                continue  # one broken entry should not lose the page
         return cls(
             page=_int(data.get("page"), 1),
             total_pages=_int(data.get("total_pages")),
             total_results=_int(data.get("total_results")),
-            results=tuple(results),
+            results=_summaries(data["results"]),
         )
+
+
+def movies_found_from_api(data: Any) -> tuple[MovieSummary, ...]:
+    """``GET /find/{external_id}`` -> its ``movie_results`` (people, TV shows and episodes are ignored)."""
+    data = _require_mapping(data, "find results")
+    if not isinstance(data.get("movie_results"), list):
+        raise ValueError("find results have no movie_results list")
+    return _summaries(data["movie_results"])
 
 
 def genres_from_api(data: Any) -> tuple[Genre, ...]:
@@ -326,4 +340,5 @@ __all__ = [
     "MovieSummary",
     "genres_from_api",
     "image_url",
+    "movies_found_from_api",
 ]
