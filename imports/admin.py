@@ -1,6 +1,7 @@
 """Operators follow members' history imports here (read-only: jobs are written by the import itself)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from imports.models import ExternalKey, ImportJob, UnmatchedRow
 
@@ -24,10 +25,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in ImportJob._meta.fields if field.name != "data"]
     inlines = [UnmatchedRowInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
         return False
 
 

@@ -16,7 +16,6 @@ import csv
 import datetime
 import io
 import json
-import math
 import os
 import random
 import subprocess
@@ -30,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from imports.history.matching import normalise_title  # noqa: E402
 from tests.fake_tmdb import DEFAULT_TOKEN, load_movies  # noqa: E402
 
 SHARES = (("ratings", 0.35), ("diary", 0.25), ("watched", 0.2), ("watchlist", 0.1), ("likes", 0.05), ("list", 0.05))
@@ -54,6 +52,8 @@ def film_year(movie: dict) -> int | None:
 
 def split_dataset(movies: list[dict], reserved: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
     """(catalogue films, films only TMDB has). The reserved ones have a title and year no other film shares."""
+    from imports.history.matching import normalise_title
+
     keys: dict[tuple[str, int | None], int] = {}
     for movie in movies:
         key = (normalise_title(movie.get("title") or ""), film_year(movie))
@@ -148,13 +148,17 @@ def manage(env: dict[str, str], *args: str) -> tuple[float, int, str]:
     return wall, usage.ru_maxrss // 1024, out
 
 
-def seed(env: dict[str, str], catalogue: list[dict]) -> None:
-    """The catalogue's films and the benchmark's members, written by this process (Django set up on ``env``)."""
+def django_setup(env: dict[str, str]) -> None:
+    """Django in this process, on the benchmark's database (it seeds the catalogue and makes the members)."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
     django.setup()
+
+
+def seed(catalogue: list[dict]) -> None:
+    """The catalogue's films and the benchmark's members."""
     from django.contrib.auth import get_user_model
 
     from movies.models import Movie
@@ -212,6 +216,7 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{output / 'history.sqlite3'}{suffix}").unlink(missing_ok=True)
     movies = load_movies(args.dataset)
+    django_setup(django_env(output, {}))
     catalogue, tmdb_only = split_dataset(movies, args.tmdb_films)
     server, base_url = start_fake_tmdb(args.dataset, output / "fake-tmdb.log")
     env = django_env(
@@ -220,7 +225,7 @@ def main() -> int:
     problems: list[str] = []
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
-        seed(env, catalogue)
+        seed(catalogue)
         local = import_file(env, output, "local", "bench_local", letterboxd_zip(catalogue, args.rows))
         stats_url = base_url.rsplit("/3", 1)[0] + "/__fake__/stats"
         urllib.request.urlopen(urllib.request.Request(base_url.rsplit("/3", 1)[0] + "/__fake__/reset", method="POST"))

@@ -23,6 +23,7 @@ class Fact(StrEnum):
     WATCHED = "watched"  # seen, without a date
     WATCHLIST = "watchlist"
     LIKE = "like"
+    NOT_INTERESTED = "not_interested"  # left out of recommendations (a FlixReview export's own mark)
     LIST_ITEM = "list_item"  # one film of a list, with the list's name and description
 
 

@@ -15,7 +15,7 @@ class ImportUploadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         help_text=f"A Letterboxd export (ZIP or one of its CSVs), an IMDb ratings, list or watchlist CSV, a Trakt "
         f"export (ZIP or JSON) or a FlixReview export; at most {MAX_UPLOAD_BYTES // 2**20} MB."
     )
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=[s.value for s in Source], required=False, help_text="Detected from the file when absent."
     )
     overwrite_ratings = serializers.BooleanField(

@@ -152,7 +152,12 @@ def _write_chunk(job: ImportJob, paired: list[tuple[HistoryRow, Match | None]]) 
         if locked.status != ImportJob.Status.RUNNING or locked.rows_done != job.rows_done:
             return None
         matched = [MatchedRow(row, match.movie_id) for row, match in paired if match and match.movie_id is not None]
-        outcome = Merge(user=locked.user, overwrite_ratings=locked.overwrite_ratings).write(matched)
+        merge = Merge(
+            user=locked.user,
+            overwrite_ratings=locked.overwrite_ratings,
+            explicit_marks=locked.source == Source.FLIXREVIEW,
+        )
+        outcome = merge.write(matched)
         unmatched = [(row, match) for row, match in paired if match is not None and match.movie_id is None]
         skipped = [(row, row.skip_reason) for row, match in paired if match is None] + outcome.skipped
         UnmatchedRow.objects.bulk_create(

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,7 +70,7 @@ class ImportJobListView(generics.ListCreateAPIView):
         try:
             upload = open_upload(data, upload_file.name or "upload", Source(source) if source else None)
         except UploadRefused as exc:
-            raise ValidationError({"file": [exc.message]}, code=exc.code) from exc
+            raise ValidationError({"file": [ErrorDetail(exc.message, code=exc.code)]}) from exc
         job = services.import_job_create(
             user=member(request),
             upload=upload,

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from activity.models import DiaryEntry, MovieLike, MovieMark, WatchedMark, WatchlistEntry
+from activity.models import DiaryEntry, Dismissal, MovieLike, MovieMark, WatchedMark, WatchlistEntry
 from core.caching import catalogue_changed
 from imports.history.rows import Fact, HistoryRow, ListInfo
 from lists.models import MAX_ITEMS, FilmList, ListItem
@@ -57,6 +57,9 @@ class Merge:
 
     user: User
     overwrite_ratings: bool = False
+    # A FlixReview export's watched marks are the member's own explicit facts: kept even where a review or diary
+    # entry already makes the film count as watched (another service's watched list only repeats its diary).
+    explicit_marks: bool = False
     outcome: Outcome = field(default_factory=Outcome)
 
     def write(self, rows: Sequence[MatchedRow]) -> Outcome:
@@ -67,6 +70,7 @@ class Merge:
             Fact.WATCHED: self.watched,
             Fact.WATCHLIST: self.watchlist,
             Fact.LIKE: self.likes,
+            Fact.NOT_INTERESTED: self.not_interested,
             Fact.LIST_ITEM: self.list_items,
         }
         for fact in Fact:
@@ -194,6 +198,9 @@ class Merge:
 
     def watched(self, group: list[MatchedRow]) -> None:
         """A watched mark, unless the film already counts as watched (reviewed, logged or marked)."""
+        if self.explicit_marks:
+            self.marks(WatchedMark, group)
+            return
         movie_ids = {matched.movie_id for matched in group}
         seen = set(Review.objects.filter(user=self.user, movie_id__in=movie_ids).values_list("movie_id", flat=True))
         seen |= set(
@@ -203,6 +210,9 @@ class Merge:
 
     def watchlist(self, group: list[MatchedRow]) -> None:
         self.marks(WatchlistEntry, group)
+
+    def not_interested(self, group: list[MatchedRow]) -> None:
+        self.marks(Dismissal, group)
 
     def likes(self, group: list[MatchedRow]) -> None:
         added = self.marks(MovieLike, group)

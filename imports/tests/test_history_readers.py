@@ -519,15 +519,16 @@ def test_an_export_gives_its_facts_section_by_section():
 
     rows = rows_of("export_json", json.dumps(document), "flixreview-export.json")
 
-    facts = [Fact.REVIEW, Fact.DIARY, Fact.WATCHED, Fact.WATCHLIST, Fact.LIKE, Fact.LIST_ITEM, Fact.LIST_ITEM]
-    assert [row.fact for row in rows] == facts
-    assert [row.line for row in rows] == list(range(1, 8))
+    facts = [Fact.REVIEW, Fact.DIARY, Fact.WATCHED, Fact.WATCHLIST, Fact.LIKE, Fact.NOT_INTERESTED]
+    assert [row.fact for row in rows] == [*facts, Fact.LIST_ITEM, Fact.LIST_ITEM]
+    assert [row.line for row in rows] == list(range(1, 9))
     assert [row.extra["section"] for row in rows] == [
         "reviews",
         "diary",
         "watched",
         "watchlist",
         "likes",
+        "not_interested",
         "lists",
         "lists",
     ]
@@ -537,7 +538,7 @@ def test_an_export_gives_its_facts_section_by_section():
     assert (diary.watched_on, diary.rewatch, diary.rating) == (datetime.date(2024, 4, 30), True, None)
     assert watched.film == FilmRef(title="Ronin", year=1998)
     heists = ListInfo(name="Heists", description="Jobs.", ranked=True, public=False)
-    assert [(row.film_list, row.position, row.note) for row in rows[5:]] == [(heists, 1, "The best."), (heists, 2, "")]
+    assert [(row.film_list, row.position, row.note) for row in rows[6:]] == [(heists, 1, "The best."), (heists, 2, "")]
     assert not any(row.skip_reason for row in rows)
 
 

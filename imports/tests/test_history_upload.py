@@ -292,9 +292,9 @@ def test_a_flixreview_export_zip_reads_its_json_and_not_its_csv():
     upload = open_upload(data, "flixreview-ilse-2025-01-12.zip")
 
     assert upload.source == Source.FLIXREVIEW
-    assert upload.files == [HistoryFile("flixreview-export.json", "export_json", 2)]
+    assert upload.files == [HistoryFile("flixreview-export.json", "export_json", 3)]
     assert upload.ignored == ["letterboxd-import.csv"]
-    assert [row.fact for row in upload.rows()] == [Fact.REVIEW, Fact.LIKE]
+    assert [row.fact for row in upload.rows()] == [Fact.REVIEW, Fact.LIKE, Fact.NOT_INTERESTED]
 
 
 def test_a_flixreview_export_zip_opened_as_letterboxd_reads_its_csv():
@@ -309,7 +309,7 @@ def test_a_flixreview_export_zip_opened_as_letterboxd_reads_its_csv():
 def test_a_lone_export_json_is_known_by_its_format():
     upload = open_upload(json.dumps(EXPORT).encode(), "backup.json")
 
-    assert (upload.source, upload.total_rows) == (Source.FLIXREVIEW, 2)
+    assert (upload.source, upload.total_rows) == (Source.FLIXREVIEW, 3)
 
 
 # Refusals -----------------------------------------------------------------------------------------------------

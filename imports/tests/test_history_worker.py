@@ -44,7 +44,7 @@ def trakt_history(count: int) -> bytes:
     ).encode()
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{settings.DATABASES['default']['NAME']}").geturl()
 
 
@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_import_hands_the_job_on_and_nothing_is_imported_twi
     )  # fmt: skip
     with run_fake_tmdb(FakeTmdb(numbered_movies(FILMS), latency=0.05)) as base_url:
         env = {
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": shared_database_url(),
             "TMDB_API_BASE_URL": base_url,
             "TMDB_API_TOKEN": DEFAULT_TOKEN,
             "TMDB_RATE_LIMIT": "0",

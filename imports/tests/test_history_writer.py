@@ -141,8 +141,12 @@ def test_watchlist_rows_and_liked_films_keep_their_dates_and_like_counts_move_on
 
     outcome = merge(
         member,
-        [row(Fact.WATCHLIST, films[0], date=DAY), row(Fact.WATCHLIST, films[1], date=DAY)]
-        + [row(Fact.LIKE, films[2], date=DAY), row(Fact.LIKE, films[2], line=3, date=DAY)],
+        [
+            row(Fact.WATCHLIST, films[0], date=DAY),
+            row(Fact.WATCHLIST, films[1], date=DAY),
+            row(Fact.LIKE, films[2], date=DAY),
+            row(Fact.LIKE, films[2], line=3, date=DAY),
+        ],
     )
 
     assert sorted(WatchlistEntry.objects.filter(user=member).values_list("movie_id", flat=True)) == [

@@ -1,6 +1,6 @@
 """A FlixReview export (``flixreview-export.json``, format ``flixreview-export/1``): the member's reviews, diary,
-marks and lists, read back so that an export imports into another account as it was. Its profile, comments and
-"not interested" marks are not history facts and are not read."""
+marks ("not interested" included) and lists, read back so that an export imports into another account as it was.
+Its profile and comments are not history facts and are not read."""
 
 import itertools
 import json
@@ -28,6 +28,7 @@ SECTIONS = {
     "watched": Fact.WATCHED,
     "watchlist": Fact.WATCHLIST,
     "likes": Fact.LIKE,
+    "not_interested": Fact.NOT_INTERESTED,
 }
 LISTS = "lists"
 
