@@ -223,6 +223,15 @@ def test_the_list_shows_only_your_jobs_newest_first(
     assert other_client.get(IMPORTS_URL).json()["results"] == []
 
 
+def test_a_job_reads_in_two_queries_whatever_it_holds(user_client, job, django_assert_num_queries):
+    assert job.unmatched == 1
+    with django_assert_num_queries(2):  # the member, the job (without the upload)
+        body = user_client.get(job_url(job.pk)).json()
+
+    assert body["counts"]["unmatched"] == 1
+    assert body["unmatched_url"].endswith(f"/api/imports/{job.pk}/unmatched.csv")
+
+
 def test_deleting_an_ended_job_forgets_it_and_keeps_what_it_imported(user, user_client, job):
     assert user_client.delete(job_url(job.pk)).status_code == 204
 
