@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.authentication import member
 from core.pagination import Entry, KeysetPagination, Position
 from feed import selectors
 from feed.models import Event, EventKind
@@ -35,7 +35,7 @@ class FeedView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        viewer, kind = cast(User, request.user), self._kind()
+        viewer, kind = member(request), self._kind()
 
         def fetch(position: Position | None, limit: int) -> list[Entry]:
             return selectors.feed_page(viewer, kind, position, limit)

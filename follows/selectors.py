@@ -42,6 +42,13 @@ def without_blocked(queryset: QuerySet, viewer: Viewer, field: str = "user") -> 
     return queryset.exclude(**{f"{field}_id__in": blocked}).exclude(**{f"{field}_id__in": blockers})
 
 
+def has_blocks(viewer: Viewer) -> bool:
+    """True when ``viewer`` blocked someone or was blocked: then their lists differ from everyone else's."""
+    if not viewer.is_authenticated:
+        return False
+    return Block.objects.filter(Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk)).exists()
+
+
 def followee_ids(user: User) -> QuerySet:
     """The ids of the members ``user`` follows, as a subquery."""
     return Follow.objects.filter(follower_id=user.pk).values("followee_id")

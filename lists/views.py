@@ -1,7 +1,7 @@
 """Members' lists of films. Reads depend on who asks (private lists, blocks), so none is served from the shared
 response cache."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.authentication import member
 from core.filters import FilterBackend
 from lists import selectors, services
 from lists.filters import FilmListFilter
@@ -27,11 +27,6 @@ from lists.serializers import (
 )
 
 ANONYMOUS_NEEDS_USER = "Name a member (?user=NAME) to read their lists, or log in to read your own."
-
-
-def member(request: Request) -> User:
-    """The logged-in user of a view that requires one."""
-    return cast(User, request.user)
 
 
 def _validated(serializer_class: type[Any], request: Request, partial: bool = False) -> dict[str, Any]:

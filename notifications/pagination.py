@@ -3,7 +3,7 @@ from typing import Any, cast
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.authentication import member
 from core.pagination import PageNumberPagination
 from notifications import selectors
 
@@ -16,7 +16,7 @@ class NotificationPagination(PageNumberPagination):
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
         request = cast(Request, self.request)  # set by paginate_queryset
-        response.data["unread_count"] = selectors.unread_count(cast(User, request.user))
+        response.data["unread_count"] = selectors.unread_count(member(request))
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
@@ -8,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.authentication import member
 from core.filters import FilterBackend
 from notifications import selectors, services
 from notifications.filters import NotificationFilter
@@ -30,7 +28,7 @@ class NotificationListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Notification.objects.none()
-        return selectors.notifications_page_rows(cast(User, self.request.user))
+        return selectors.notifications_page_rows(member(self.request))
 
     @extend_schema(tags=["notifications"])
     def get(self, request, *args, **kwargs):
@@ -49,7 +47,7 @@ class NotificationsReadView(APIView):
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         unread_count = services.notifications_mark_read(
-            user=cast(User, request.user),
+            user=member(request),
             ids=serializer.validated_data.get("ids"),
             everything=serializer.validated_data.get("all", False),
         )

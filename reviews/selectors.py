@@ -7,7 +7,6 @@ from django.http import Http404
 
 from accounts.models import User
 from core.filters import BIGINT_MAX
-from follows.models import Block
 from follows.selectors import without_blocked
 from reviews.models import Review
 
@@ -58,10 +57,3 @@ def review_visible(review_id: int, viewer: Viewer) -> Review:
     if review is None:
         raise Http404("No such review.")
     return review
-
-
-def has_blocks(viewer: Viewer) -> bool:
-    """True when ``viewer`` blocked someone or was blocked: then their lists differ from everyone else's."""
-    if not viewer.is_authenticated:
-        return False
-    return Block.objects.filter(Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk)).exists()

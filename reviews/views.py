@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core.caching import cache_public_read
 from core.filters import BIGINT_MAX, StrictOrderingFilter
 from core.permissions import IsAdminOrReadOnly
+from follows.selectors import has_blocks
 from movies.models import Movie
 from reviews import selectors, services
 from reviews.filters import REVIEW_ORDERING_FIELDS, ReviewFilter
@@ -29,7 +30,7 @@ def shared_unless_blocks(handler: Callable[..., Response]) -> Callable[..., Resp
 
     @functools.wraps(handler)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if selectors.has_blocks(request.user):
+        if has_blocks(request.user):
             view.listing_viewer = request.user
             return handler(view, request, *args, **kwargs)
         return shared(view, request, *args, **kwargs)
