@@ -1,0 +1,2 @@
+// films pages
+"use strict";

@@ -1,0 +1,2 @@
+// people pages
+"use strict";
