@@ -9,10 +9,12 @@ from feed.selectors import feed_page
 from recommendations.selectors.for_you import for_you
 from recommendations.selectors.popular import top_rated, trending
 from reviews.selectors import reviews_listed_for
+from web.caching import cache_anonymous_page
 
 SHELF = 12
 
 
+@cache_anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "web/home_member.html", _member_home(request.user))
