@@ -3,19 +3,19 @@
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from rest_framework.exceptions import ValidationError
 
-from accounts.services import user_register
+from accounts.services import user_password_change, user_register
 from core.throttling import AuthRateThrottle
 from web.account.forms import RegisterForm
 
 
-def _throttled(request: HttpRequest) -> HttpResponse | None:
+def throttled(request: HttpRequest) -> HttpResponse | None:
     """The same per-address limit as the API's login and registration (THROTTLE_AUTH)."""
     throttle = AuthRateThrottle()
     if throttle.allow_request(request, None):  # type: ignore[arg-type]
@@ -31,7 +31,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return _throttled(request) or super().post(request, *args, **kwargs)
+        return throttled(request) or super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -40,11 +40,21 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "web/account/password_change.html"
-    success_url = "/settings/"
+    success_url = reverse_lazy("web:settings")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A password check: the same per-address limit as logging in.
+        return throttled(request) or super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # The API's service (it also revokes the member's API refresh tokens); the form has checked both passwords.
+        user = form.user
+        user_password_change(
+            user=user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)  # this session stays logged in
         messages.success(self.request, "Your password is changed.")
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -52,9 +62,9 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("web:home")
     form = RegisterForm(request.POST or None)
     if request.method == "POST":
-        throttled = _throttled(request)
-        if throttled is not None:
-            return throttled
+        limited = throttled(request)
+        if limited is not None:
+            return limited
         if form.is_valid():
             try:
                 user = user_register(**form.validated)
@@ -67,8 +77,3 @@ def register(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("web:films")
     return render(request, "web/account/register.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/account/settings.html", {})
