@@ -122,13 +122,14 @@ def films_page(request: HttpRequest, movies: QuerySet[Movie]) -> Page:
     return page
 
 
-def page_links(request: HttpRequest, page: Page, param: str = "page") -> dict[str, Any]:
-    """Addresses of the pages around ``page`` (this page's query with ``param`` set), for _pagination.html."""
+def page_links(request: HttpRequest, page: Page, param: str = "page", path: str = "") -> dict[str, Any]:
+    """Addresses of the pages around ``page``: ``path`` (default: this page's) with this query and ``param`` set,
+    for _pagination.html."""
 
     def address(number: int) -> str:
         query = request.GET.copy()
         query[param] = str(number)
-        return f"{request.path}?{query.urlencode()}"
+        return f"{path or request.path}?{query.urlencode()}"
 
     items: list[dict[str, Any]] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):

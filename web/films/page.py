@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from accounts.models import User
 from activity.selectors import user_today, viewer_states
@@ -130,7 +131,8 @@ def reviews_context(request: HttpRequest, movie: Movie) -> dict[str, Any]:
     rows = rows.order_by("-friend", "-like_count", "-created_at", "-id")
     page = Paginator(rows, REVIEWS_PER_PAGE).get_page(request.GET.get("reviews"))
     reviews = with_social(list(page.object_list), viewer)
-    return {"reviews_page": page, "reviews": reviews, "review_links": page_links(request, page, "reviews")}
+    links = page_links(request, page, "reviews", reverse("web:film", args=[movie.pk]))
+    return {"reviews_page": page, "reviews": reviews, "review_links": links}
 
 
 def with_social(reviews: list[Review], viewer: Viewer) -> list[Review]:

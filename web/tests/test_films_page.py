@@ -302,3 +302,67 @@ def test_the_film_page_reads_in_a_fixed_number_of_queries(
     assert len(response.context["reviews"]) == size + (0 if logged_in else 1)
     assert len(others) == size and all(len(review.comment_preview) == 2 for review in others)
     assert len(response.context["lists"]) == size
+
+
+# --- four people -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people():
+    return {"author": UserFactory(), "other": UserFactory(), "admin": UserFactory(is_staff=True)}
+
+
+def log_in(client, people, who: str) -> None:
+    if who != "anonymous":
+        client.force_login(people[who])
+
+
+@pytest.mark.parametrize(
+    ("who", "editor", "like_button", "admin_delete"),
+    [
+        ("anonymous", False, False, False),
+        ("author", True, False, False),
+        ("other", False, True, False),
+        ("admin", False, True, True),
+    ],
+)
+def test_four_people_see_a_review_on_the_film_page(client, movie, people, who, editor, like_button, admin_delete):
+    review = ReviewFactory(user=people["author"], movie=movie, body="Words of the author")
+    log_in(client, people, who)
+
+    html = html_of(client.get(url(movie)))
+
+    assert "Words of the author" in html
+    assert (f'id="review-{review.pk}"' not in html) == editor  # the author sees it in their editor, not the list
+    assert (reverse("web:review-delete", args=[review.pk]) in html) == (editor or admin_delete)
+    assert (f'id="review-like-button-{review.pk}"' in html) == like_button
+    assert ("Delete (admin)" in html) == admin_delete
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 404), ("author", 200), ("other", 404), ("admin", 200)])
+def test_four_people_open_the_comments_of_a_hidden_review(client, movie, people, who, status):
+    review = ReviewFactory(user=people["author"], movie=movie)
+    review_hide(review=review)
+    log_in(client, people, who)
+
+    assert client.get(reverse("web:review-comments", args=[review.pk])).status_code == status
+
+
+@pytest.mark.parametrize("who", ["anonymous", "author"])
+@pytest.mark.parametrize("name", ["web:films", "web:genres", "film", "genre", "comments"])
+def test_pages_carry_no_inline_script_style_or_handler(client, movie, people, who, name):
+    review = ReviewFactory(user=people["author"], movie=movie, body="Words")
+    ReviewFactory(movie=movie)
+    comment_create(author=people["other"], body="A comment", review=review)
+    log_in(client, people, who)
+    address = {
+        "film": url(movie),
+        "genre": reverse("web:genre", args=["sci-fi"]),
+        "comments": reverse("web:review-comments", args=[review.pk]),
+    }.get(name) or reverse(name)
+
+    html = html_of(client.get(address))
+
+    assert "style=" not in html and "<style" not in html
+    assert not re.search(r"\son[a-z]+=", html)
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
