@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 
 from movies.models import Movie
 from movies.selectors import genre_list_with_stats, genre_movies, movie_summary_rows
+from web.caching import cache_anonymous_page
 from web.films.browse import (
     RATING_MIN_CHOICES,
     SORTS,
@@ -39,6 +40,7 @@ def _paged(request: HttpRequest, movies: QuerySet[Movie]) -> dict[str, Any]:
     return {"page_obj": page, "links": page_links(request, page)}
 
 
+@cache_anonymous_page
 def films(request: HttpRequest) -> HttpResponse:
     """Search as you type, filter by genre, decade or years and minimum rating, sort, page."""
     browse = Browse.from_query(request.GET)
@@ -60,11 +62,13 @@ def films(request: HttpRequest) -> HttpResponse:
     return _results(request, "web/films/films.html", context, status=400 if errors else 200)
 
 
+@cache_anonymous_page
 def genres(request: HttpRequest) -> HttpResponse:
     rows = genre_list_with_stats().order_by("name")
     return render(request, "web/films/genres.html", {"genres": rows})
 
 
+@cache_anonymous_page
 def genre(request: HttpRequest, slug: str) -> HttpResponse:
     """A genre's films, sorted as the films page sorts."""
     found = genre_list_with_stats().filter(slug=slug).first()
@@ -82,6 +86,7 @@ def genre(request: HttpRequest, slug: str) -> HttpResponse:
     return _results(request, "web/films/genre.html", context)
 
 
+@cache_anonymous_page
 def film(request: HttpRequest, pk: int) -> HttpResponse:
     """The film's page; with htmx, a page of its reviews (the ``film-reviews`` region)."""
     movie = film_or_404(pk)
