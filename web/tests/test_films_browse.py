@@ -22,7 +22,10 @@ def titles(response) -> list[str]:
 
 
 def film(title: str, year: int, genres=(), ratings=()):
-    movie = MovieFactory(title=title, release_date=datetime.date(year, 6, 1), genres=list(genres))
+    # A fixed description: the factory's random words could match a search ("ali" in "alias").
+    movie = MovieFactory(
+        title=title, release_date=datetime.date(year, 6, 1), genres=list(genres), description="A film."
+    )
     for rating in ratings:
         ReviewFactory(movie=movie, rating=rating)
     movie.refresh_from_db()

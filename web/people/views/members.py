@@ -27,6 +27,7 @@ from lists.selectors import member_lists
 from movies.selectors import SUMMARY_FIELDS
 from recommendations.selectors.taste_profile import HIGH_RATING, taste_profile
 from reviews.selectors import REVIEW_ROW_FIELDS, reviews_listed_for
+from web.caching import cache_anonymous_page
 from web.people.charts import taste_charts
 from web.people.common import (
     Viewer,
@@ -47,6 +48,7 @@ TASTE_LIMIT = 5
 PEOPLE_PER_PAGE = 50
 
 
+@cache_anonymous_page
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     someone = viewer(request)
     member = member_profile(member_visible(username, someone), someone)
