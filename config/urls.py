@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from activity.urls import member_urlpatterns
@@ -24,7 +24,8 @@ urlpatterns = [
     re_path(r"^health/ready/?$", health_ready, name="health-ready"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves its start-up script as a file: the Content-Security-Policy allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     # Before the member routes: their "<username>/" would take it ("profile" is a reserved username).
     path("api/users/profile/taste-profile/", TasteProfileView.as_view(), name="taste-profile"),
     path("api/", include("activity.urls")),
@@ -42,6 +43,7 @@ urlpatterns = [
     re_path(r"^api/movies/(?P<pk>\d+)/reviews/$", MovieReviewsView.as_view(), name="movie-reviews"),
     path("api/movies/", include("imports.urls")),
     path("api/", include(router.urls)),
+    path("", include("web.urls")),
 ]
 
 if settings.DEBUG:

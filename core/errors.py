@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -99,16 +100,18 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
     return _json_error(request, 403, "permission_denied", "You do not have permission to perform this action.")
 
 
 def page_not_found(request, exception=None):
     if not _is_api(request):
-        from django.views.defaults import page_not_found as html_page_not_found
-
-        return html_page_not_found(request, exception)
+        return defaults.page_not_found(request, exception)
     return _json_error(request, 404, "not_found", "Not found.")
 
 
 def server_error(request):
+    if not _is_api(request):
+        return defaults.server_error(request)
     return _json_error(request, 500, "server_error", "Internal server error.")

@@ -21,6 +21,7 @@ LAYERS = [
     "notifications",
     "imports",
     "recommendations",
+    "web",
     "config",
 ]
 MAX_FUNCTION_LINES = 50

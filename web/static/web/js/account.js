@@ -1,0 +1,2 @@
+// account pages
+"use strict";
