@@ -229,11 +229,17 @@ def watchlist_of(person: Persona, films: Sequence[DemoFilm], seen: set[FilmKey],
 
 
 def lists_of(person: Persona, viewings: Sequence[Viewing], clock: Clock) -> list[PlannedList]:
-    """Their lists, made of the films they rated well that fit each one, a few days after the last of them."""
+    """Their lists, each made at some moment of the last year and a half of the films they had rated well by then
+    that fit it (or, when too few had, soon after the last of all that fit)."""
     rng = _rng("lists", person.username)
     planned = []
     for spec in person.lists:
+        at = clock.moment(rng, 1, 540)
         fitting = [v for v in viewings if v.rating is not None and v.rating >= 3.5 and spec.admits(v.film)]
+        if len([v for v in fitting if v.at < at]) >= min(spec.size, len(fitting)) // 2 + LIST_MIN_ITEMS:
+            fitting = [v for v in fitting if v.at < at]
+        elif fitting:
+            at = clock.after(rng, max(v.at for v in fitting))
         best = sorted(fitting, key=lambda v: (-(v.rating or 0), -v.film.standing, v.film.title))[: spec.size]
         if len(best) < LIST_MIN_ITEMS:
             continue
@@ -241,8 +247,6 @@ def lists_of(person: Persona, viewings: Sequence[Viewing], clock: Clock) -> list
             best.sort(key=lambda v: (v.film.year, v.film.title))
         notes = [note.format(title=v.film.title) for note, v in zip(spec.notes, best, strict=False)]
         items = tuple((v.film, notes[index] if index < len(notes) else "") for index, v in enumerate(best))
-        latest = max(v.at for v in best)
-        at = min(latest + datetime.timedelta(days=rng.uniform(1, 20)), clock.now - datetime.timedelta(hours=2))
         planned.append(PlannedList(person.username, spec, at, items))
     return planned
 
