@@ -7,11 +7,11 @@ from imports.demo.catalogue import DemoFilm
 OPENERS = {
     "top": (
         "An absolute masterpiece.",
-        "Every time I watch this I notice something new.",
+        "Extraordinary from start to finish.",
         "This is why I love films.",
         "Flawless from the first frame to the last.",
         "I don't think I'll ever tire of this one.",
-        "Instantly one of my all-time favourites.",
+        "One of my all-time favourites.",
     ),
     "high": (
         "Really, really good.",
@@ -20,6 +20,13 @@ OPENERS = {
         "I'll be recommending this to everyone.",
         "A great watch, with only a few slack moments.",
         "Well made and very easy to like.",
+    ),
+    "good": (
+        "Good stuff.",
+        "Enjoyed this a lot, flaws and all.",
+        "Very watchable.",
+        "Better than I expected.",
+        "A good film that's just shy of great.",
     ),
     "mid": (
         "Solid, if not quite the classic people say it is.",
@@ -108,8 +115,9 @@ GRUMBLES = (
     "I keep giving {plural} a chance. Maybe next time.",
 )
 CLOSERS = {
-    "top": ("Essential viewing.", "Already planning a rewatch.", "Five stars doesn't feel like enough."),
+    "top": ("Essential viewing.", "Already planning a rewatch.", "Straight onto my favourites."),
     "high": ("Would happily watch again.", "Recommended.", "Well worth your time."),
+    "good": ("Worth your time.", "Would watch again.", "Recommended, with small reservations."),
     "mid": ("Worth a look on a quiet evening.", "Fine, but I won't rush back.", "Glad I finally saw it."),
     "low": ("One and done.", "Glad I've seen it, gladder it's over.", "Not one I'll revisit."),
 }
@@ -120,7 +128,7 @@ DETAILS_WARM = (
     "First saw this years ago, and it holds up better than I remembered.",
     "The last twenty minutes are something else.",
     "The score deserves a mention of its own.",
-    "I went in knowing almost nothing, which is the best way.",
+    "Every scene earns its place.",
 )
 DETAILS_COOL = (
     "{star} does what they can with it.",
@@ -128,7 +136,6 @@ DETAILS_COOL = (
     "Maybe I'd feel differently on a second viewing, but I doubt it.",
     "Beautifully shot, I'll give it that.",
 )
-REWATCH_LINES = ("Rewatched it and loved it all over again.", "Even better the second time round.")
 
 COMMENTS = {
     "agree": (
@@ -166,22 +173,24 @@ REPLIES = {
     "lower": ("Honestly, I went back and forth on the rating.", "Fair! It's not for everyone."),
     "unseen": ("Let me know what you think when you've seen it.", "Worth it, I promise."),
 }
+# A comment on a list, and the owner's possible answers.
 LIST_COMMENTS = (
-    "Great list. {title} is an inspired pick.",
-    "Saving this for the weekend.",
-    "Love seeing {title} in here.",
-    "I'd swap one of these for {other}, but what a list.",
-    "Watched {title} because of this list. Thank you!",
-    "So many here I haven't seen. Time to get busy.",
+    ("Great list. {title} is an inspired pick.", ("Thanks! {title} deserves more love.",)),
+    ("Saving this for the weekend.", ("Let me know how you get on!", "Enjoy!")),
+    ("Love seeing {title} in here.", ("It had to be there!",)),
+    ("I'd swap one of these for {other}, but what a list.", ("Ha, that one nearly made it.",)),
+    ("Watched {title} because of this list. Thank you!", ("So glad! What did you think?",)),
+    ("So many here I haven't seen. Time to get busy.", ("Let me know how you get on!",)),
 )
-LIST_REPLIES = ("Thanks! {title} deserves more love.", "Let me know how you get on!", "Ha, that one nearly made it.")
 
 
 def band(rating: float) -> str:
     if rating >= 4.5:
         return "top"
-    if rating >= 3.5:
+    if rating >= 4.0:
         return "high"
+    if rating >= 3.5:
+        return "good"
     return "mid" if rating >= 2.5 else "low"
 
 
@@ -203,10 +212,10 @@ def review_text(
     if disliked is not None and level in ("mid", "low"):
         person, plural = GENRE_NOUNS[disliked]
         sentences.append(rng.choice(GRUMBLES).format(person=person, plural=plural))
-    elif level in ("top", "high"):
+    elif level in ("top", "high", "good"):
         sentences.append(rng.choice(PRAISE[liked]))
     if long:
-        details = [_fill(detail, film) for detail in _details(film, warm=level in ("top", "high"))]
+        details = [_fill(detail, film) for detail in _details(film, warm=level in ("top", "high", "good"))]
         sentences.extend(rng.sample(details, k=2))
     sentences.append(sign_off or rng.choice(CLOSERS[level]))
     return " ".join(sentences)
@@ -247,9 +256,8 @@ def reply_text(rng: random.Random, tone: str) -> str:
     return rng.choice(REPLIES[tone])
 
 
-def list_comment_text(rng: random.Random, title: str, other: str) -> str:
-    return rng.choice(LIST_COMMENTS).format(title=title, other=other)
-
-
-def list_reply_text(rng: random.Random, title: str) -> str:
-    return rng.choice(LIST_REPLIES).format(title=title)
+def list_comment_text(rng: random.Random, title: str, other: str) -> tuple[str, str]:
+    """A comment on a list that holds ``title`` (``other``: a favourite of the commenter's that it lacks), and a
+    reply from the owner that fits it."""
+    comment, replies = rng.choice(LIST_COMMENTS)
+    return comment.format(title=title, other=other), rng.choice(replies).format(title=title)

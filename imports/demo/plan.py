@@ -369,10 +369,10 @@ class Social:
                 title = rng.choice(titles)
                 other = self._favourite_outside(commenter, titles, rng)
                 at = self.clock.after(rng, at)
-                comments.append(Comment(commenter, phrases.list_comment_text(rng, title, other), at, film_list=about))
+                comment, reply = phrases.list_comment_text(rng, title, other)
+                comments.append(Comment(commenter, comment, at, film_list=about))
                 if rng.random() < 0.5:
                     at = self.clock.after(rng, at)
-                    reply = phrases.list_reply_text(rng, title)
                     comments.append(Comment(planned.owner, reply, at, film_list=about))
         return comments
 
