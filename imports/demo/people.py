@@ -54,9 +54,13 @@ class Persona:
     time_zone: str = "UTC"
     lists: tuple[ListSpec, ...] = field(default_factory=tuple)
     archetype: str | None = None  # for a quiet member: the demo person whose taste they share
+    preferred: tuple[str, ...] = ()  # the genres on their profile, when not their strongest tastes
 
     @property
     def preferred_genres(self) -> list[str]:
+        """The genres on their profile: ``preferred`` when given, else the (up to) three they like best."""
+        if self.preferred:
+            return list(self.preferred)
         liked = sorted((-weight, genre) for genre, weight in self.tastes.items() if weight >= 0.5)
         return [genre for _, genre in liked[:3]]
 
@@ -323,6 +327,7 @@ PEOPLE: tuple[Persona, ...] = (
             "Sci-Fi": -0.1,
         },
         films=90,
+        preferred=("Drama", "History", "Romance"),
         classic=0.3,
         world=1.1,
         chattiness=0.45,
@@ -364,6 +369,7 @@ PEOPLE: tuple[Persona, ...] = (
         bio="Completist. I log everything I watch and rate it honestly, which mostly means three stars.",
         tastes={},
         films=180,
+        preferred=("Drama", "Comedy", "Thriller"),
         fame=0.2,
         spread=0.35,
         chattiness=0.2,

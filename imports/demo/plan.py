@@ -224,7 +224,7 @@ def watchlist_of(person: Persona, films: Sequence[DemoFilm], seen: set[FilmKey],
     """A handful of unseen films they mean to get to: famous ones, their kind of film more likely."""
     rng = _rng("watchlist", person.username)
     unseen = [film for film in films if film.key not in seen]
-    ranked = sorted(unseen, key=lambda film: -(0.4 * person.affinity(film) + film.standing + rng.gauss(0, 0.3)))
+    ranked = sorted(unseen, key=lambda film: -(0.7 * person.affinity(film) + film.standing + rng.gauss(0, 0.3)))
     return [Mark(person.username, film, clock.moment(rng, 1, 300)) for film in ranked[:WATCHLIST_SIZE]]
 
 

@@ -95,6 +95,7 @@ def test_the_demo_people_are_distinct_and_keep_the_first_versions_usernames():
     assert len(set(DEMO_USERNAMES)) == len(DEMO_USERNAMES) >= 12
     assert len({person.label for person in PEOPLE}) == len(PEOPLE)
     assert all(person.bio and set(person.tastes) <= set(GENRES) for person in PEOPLE)
+    assert all(person.preferred_genres and set(person.preferred_genres) <= set(GENRES) for person in PEOPLE)
     assert {member.archetype for member in QUIET_MEMBERS} <= set(DEMO_USERNAMES)
     assert not {member.username for member in QUIET_MEMBERS} & set(DEMO_USERNAMES)
 
