@@ -365,7 +365,7 @@ PEOPLE: tuple[Persona, ...] = (
     ),
     Persona(
         username="dennis",
-        label="everything (a completist)",
+        label="everything, as a completist",
         bio="Completist. I log everything I watch and rate it honestly, which mostly means three stars.",
         tastes={},
         films=180,
