@@ -133,7 +133,7 @@ def demo_plan(
 
 
 def _rng(*parts: str) -> random.Random:
-    """A generator of its own for each part of the plan: adding a person or a film reshuffles nothing else."""
+    """A generator of its own for each part of the plan: adding a person changes nobody else's choices."""
     return random.Random(":".join((SEED, *parts)))
 
 
@@ -149,10 +149,10 @@ class Clock:
         return self.now - datetime.timedelta(days=days)
 
     def after(self, rng: random.Random, start: datetime.datetime, *, soon: bool = True) -> datetime.datetime:
-        """A moment between ``start`` and now (for ``soon``, most often in the first days)."""
+        """A moment between ``start`` and now (for ``soon``, most often in the first days); never in the future."""
         room = max((self.now - start).total_seconds() - 120, 60)
         share = rng.random() ** (4 if soon else 1)
-        return start + datetime.timedelta(seconds=60 + room * share)
+        return min(start + datetime.timedelta(seconds=60 + room * share), self.now)
 
 
 # --- What each person watched ----------------------------------------------------------------------------------

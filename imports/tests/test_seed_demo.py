@@ -135,6 +135,8 @@ def test_their_activity_spreads_over_the_last_two_years(seeded):
     assert entries.filter(watched_on__lt=now.date() - datetime.timedelta(days=365)).exists()
     for model in (WatchedMark, WatchlistEntry, MovieLike):
         assert model.objects.filter(user__in=people).count() >= 50
+    for model in (Review, DiaryEntry, ReviewLike, ListLike, Comment, Follow, FilmList, Event, Notification):
+        assert not model.objects.filter(created_at__gt=timezone.now()).exists(), model
     # Nobody's watchlist holds a film they have reviewed.
     assert not WatchlistEntry.objects.filter(user__in=people, movie__reviews__user=F("user")).exists()
 
