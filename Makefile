@@ -30,6 +30,7 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py build_recommendations --if-stale
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

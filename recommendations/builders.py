@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
+from django.db.models import QuerySet
 
 from activity.models import DiaryEntry, MovieLike, WatchedMark
 from movies.models import Movie
@@ -100,15 +101,24 @@ def catalogue_documents() -> tuple[np.ndarray, list[str]]:
     return np.array(ids, dtype=np.int64), documents
 
 
-def interaction_pairs() -> tuple[np.ndarray, np.ndarray]:
-    """(user ids, movie ids) of every film each member reviewed, liked, logged or marked watched, once each."""
+def _interactions() -> QuerySet:
     parts = [
         model._default_manager.order_by().values_list("user_id", "movie_id")
         for model in (Review, MovieLike, DiaryEntry, WatchedMark)
     ]
-    rows = np.array(list(parts[0].union(*parts[1:])), dtype=np.int64)
+    return parts[0].union(*parts[1:])
+
+
+def interaction_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """(user ids, movie ids) of every film each member reviewed, liked, logged or marked watched, once each."""
+    rows = np.array(list(_interactions()), dtype=np.int64)
     rows = rows.reshape(-1, 2)
     return rows[:, 0], rows[:, 1]
+
+
+def interaction_count() -> int:
+    """How many pairs interaction_pairs() would return, counted by the database."""
+    return _interactions().count()
 
 
 def build_model_arrays(*, neighbours: int | None = None) -> tuple[ModelArrays, BuildStats]:

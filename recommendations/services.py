@@ -25,6 +25,7 @@ from recommendations.engine.content import ContentModel, new_item_neighbours
 from recommendations.engine.ranking import NO_ITEM
 from recommendations.models import ModelVersion, RecommenderState, SimilarMovie
 from recommendations.serving import publish_active_version, stored_active_version_id, unpublish_active_version
+from reviews.models import Review
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,30 @@ def version_activate(version: ModelVersion) -> None:
         unpublish_active_version()
         transaction.on_commit(lambda: publish_active_version(version.pk))
     versions_prune(keep={version.pk, previous})
+
+
+def stale_reason() -> str | None:
+    """Why the served model does not match the database (None when it does): nothing served yet, its artefact gone,
+    the number of movies or of member-film interactions not the one it was built from, or a movie or review edited
+    since its build began.
+
+    A cheap check for ``build_recommendations --if-stale`` (make run runs it at each start), not a proof: a change
+    that keeps every count and leaves no newer date (one like taken back and another given) waits for the next build.
+    """
+    active = stored_active_version_id()
+    version = ModelVersion.objects.filter(pk=active).first() if active is not None else None
+    if version is None:
+        return "no model is served yet"
+    if not (Path(settings.RECOMMENDER_MODEL_DIR) / version.artefact).is_file():
+        return "the served model's file is missing"
+    if Movie.objects.count() != version.movie_count:
+        return "the catalogue changed since the last build"
+    if builders.interaction_count() != version.review_count:
+        return "members' activity changed since the last build"
+    since = Q(updated_at__gt=version.created_at - timedelta(seconds=version.build_seconds))
+    if Movie.objects.filter(since).exists() or Review.objects.filter(since).exists():
+        return "movies or reviews were edited since the last build"
+    return None
 
 
 def versions_prune(*, keep: set[int | None]) -> None:

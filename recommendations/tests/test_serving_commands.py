@@ -1,5 +1,6 @@
 """recommend, evaluate_recommender and build_recommendations from the command line (and on a synthetic catalogue)."""
 
+import datetime
 import io
 import json
 
@@ -7,13 +8,14 @@ import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from conftest import authenticated_client
 from movies.models import Movie
 from recommendations.models import ModelVersion, RecommenderState, SimilarMovie
 from recommendations.tests.serving_helpers import build, make_world
 from reviews.models import Review
-from tests.factories import UserFactory
+from tests.factories import MovieFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +91,29 @@ def test_build_command_reports_the_new_version():
     version = ModelVersion.objects.get()
     assert f"Model {version.pk} built and now served" in output
     assert "collaborative model ease" in output
+
+
+def test_build_if_stale_builds_only_when_the_served_model_is_out_of_date(settings):
+    world = make_world()
+    assert "Building the recommender: no model is served yet." in run("build_recommendations", "--if-stale")
+    assert "up to date: nothing to build" in run("build_recommendations", "--if-stale")
+    assert ModelVersion.objects.count() == 1
+
+    Review.objects.create(user=world.space_fans[0], movie=world.romance[-1], rating=3)
+    assert "members' activity changed" in run("build_recommendations", "--if-stale")
+
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    ModelVersion.objects.update(created_at=an_hour_ago)  # built an hour ago...
+    Movie.objects.filter(pk=world.space[0].pk).update(updated_at=an_hour_ago + datetime.timedelta(minutes=1))
+    assert "movies or reviews were edited" in run("build_recommendations", "--if-stale")  # ...and edited since
+
+    MovieFactory()
+    assert "the catalogue changed" in run("build_recommendations", "--if-stale")
+
+    version = ModelVersion.objects.get(pk=RecommenderState.objects.get().active_version_id)
+    (settings.RECOMMENDER_MODEL_DIR / version.artefact).unlink()
+    assert "file is missing" in run("build_recommendations", "--if-stale")
+    assert "nothing to build" in run("build_recommendations", "--if-stale")
 
 
 def test_build_command_without_activation_keeps_the_current_version():

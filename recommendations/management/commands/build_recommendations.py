@@ -19,8 +19,22 @@ class Command(BaseCommand):
             "--no-activate", action="store_true", help="Build and store the version, but keep serving the current one."
         )
         parser.add_argument("--blas-threads", type=int, help="Threads for the matrix inversion (default: all cores).")
+        parser.add_argument(
+            "--if-stale",
+            action="store_true",
+            help="Build only when the served model is out of date: none served yet, its file gone, or movies, "
+            "reviews or other activity changed since it was built (make run uses it).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_stale"]:
+            reason = services.stale_reason()
+            if reason is None:
+                if options["verbosity"] >= 1:
+                    self.stdout.write("The served model is up to date: nothing to build.")
+                return
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Building the recommender: {reason}.")
         try:
             with threadpool_limits(limits=options["blas_threads"]):
                 result = services.recommendations_build(activate=not options["no_activate"])
