@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from activity.models import WatchlistEntry
 from activity.services import diary_entry_create, movie_mark
+from comments.services import comment_create
 from follows.services import follow_create
+from imports.models import ImportJob
 from lists.services import item_add, list_create
 from reviews.services import review_like
 from tests.factories import DEFAULT_PASSWORD, MovieFactory, ReviewFactory, UserFactory
@@ -187,8 +189,9 @@ def log_out(page: Any) -> None:
 
 
 def make_site() -> SimpleNamespace:
-    """A small, lived-in site: a member (mira) who follows a friend (otto), films with ratings and reviews, a diary
-    entry, a watchlist, a list, and notifications for the member. Every password is DEFAULT_PASSWORD."""
+    """A small, lived-in site: a member (mira) and a friend (otto) who follow each other, films with genres, ratings
+    and reviews, diary entries, watchlists, a list, comments, a finished history import and notifications for the
+    member. Every password is DEFAULT_PASSWORD."""
     member = UserFactory(username="mira", bio="Slow cinema & <b>noir</b>.")
     friend = UserFactory(username="otto")
     other = UserFactory(username="june")
@@ -214,8 +217,25 @@ def make_site() -> SimpleNamespace:
     follow_create(follower=friend, followee=member)
     review_like(user=friend, review=reviews[2])
     diary_entry_create(user=friend, movie=films[3], rating=5, review_body="Three men in a room.")
+    diary_entry_create(user=member, movie=films[1], rating=5)
     movie_mark(model=WatchlistEntry, user=member, movie=films[4])
+    movie_mark(model=WatchlistEntry, user=friend, movie=films[5])
     film_list = list_create(owner=member, name="Rainy Sundays", description="Films for a grey afternoon.")
     for movie in films[:3]:
         item_add(film_list=film_list, movie=movie)
-    return SimpleNamespace(member=member, friend=friend, other=other, films=films, film=film, film_list=film_list)
+    comment_create(author=member, review=reviews[0], body="The <i>cat</i> steals it.")
+    comment_create(author=friend, film_list=film_list, body="Add Tampopo!")
+    import_job = ImportJob.objects.create(
+        user=member, source="letterboxd", file_name="letterboxd.zip", status="done", rows=3, rows_done=3, imported=2
+    )
+    return SimpleNamespace(
+        member=member,
+        friend=friend,
+        other=other,
+        films=films,
+        film=film,
+        genre=film.genres.order_by("name").first(),
+        review=reviews[0],
+        film_list=film_list,
+        import_job=import_job,
+    )

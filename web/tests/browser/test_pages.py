@@ -28,15 +28,17 @@ def _route_names(patterns: list) -> set[str]:
     return names
 
 
-def test_every_page_of_the_site_is_checked():
-    checked = {page.url_name for page in PAGES} | NOT_PAGES
-    missing = _route_names(web_urls.urlpatterns) - checked
+def test_every_route_of_the_site_is_listed():
+    listed = {page.url_name for page in PAGES} | NOT_PAGES
+    missing = _route_names(web_urls.urlpatterns) - listed
 
-    assert not missing, f"add these web: routes to PAGES in web/tests/browser/pages.py: {sorted(missing)}"
+    assert not missing, f"add these web: routes to PAGES or NOT_PAGES in web/tests/browser/pages.py: {sorted(missing)}"
 
 
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda site_page: site_page.name)
 def test_the_page_is_accessible_at_both_widths_and_in_both_themes(page, console, site_page: SitePage):
+    if site_page.url_name and site_page.url_name not in _route_names(web_urls.urlpatterns):
+        pytest.skip(f"web:{site_page.url_name} is not on this tree yet")
     site = make_site()
     if site_page.member:
         log_in(page, site.member.username)
