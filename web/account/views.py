@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.services import user_password_change, user_register
 from core.throttling import AuthRateThrottle
 from web.account.forms import RegisterForm
+from web.context import SITE_NAME
 
 
 def throttled(request: HttpRequest) -> HttpResponse | None:
@@ -29,6 +30,8 @@ def throttled(request: HttpRequest) -> HttpResponse | None:
 class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
     redirect_authenticated_user = True
+    # Django's LoginView names the site after the request's host; the frame's name stands.
+    extra_context = {"site_name": SITE_NAME}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return throttled(request) or super().post(request, *args, **kwargs)
