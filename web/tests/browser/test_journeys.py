@@ -22,7 +22,7 @@ def test_a_visitor_joins_logs_out_and_logs_back_in(page):
     page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url(re.compile(reverse("web:films") + "$"))
-    expect(page.get_by_role("status")).to_contain_text("Welcome, newbie!")
+    expect(page.locator(".messages")).to_contain_text("Welcome, newbie!")
     log_out(page)
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     log_in(page, "newbie", "a-long-pass-phrase-9")
@@ -141,7 +141,7 @@ def test_everything_today_works_without_javascript(page_without_js):
     page.get_by_label("Email").fill("nojs@example.com")
     page.get_by_label("Password").fill("a-long-pass-phrase-9")
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome, nojs!")
+    expect(page.locator(".messages")).to_contain_text("Welcome, nojs!")
 
 
 def test_the_api_docs_load_swagger_ui_under_the_policy(page, console):
