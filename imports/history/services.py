@@ -6,6 +6,7 @@ transaction that holds the job's row: a job run again after a crash carries on a
 second runner of the same job finds the checkpoint moved and stops, and a cancelled job stops at the next chunk.
 """
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -104,25 +105,19 @@ def _claim(job_id: int) -> ImportJob | None:
         return job
 
 
-class _tmdb_client:
+@contextlib.contextmanager
+def _tmdb_client(given: TmdbClient | None) -> Iterator[TmdbClient | None]:
     """The given client, or one from settings (closed afterwards), or None when TMDB is not configured."""
-
-    def __init__(self, client: TmdbClient | None) -> None:
-        self.given = client
-        self.made: TmdbClient | None = None
-
-    def __enter__(self) -> TmdbClient | None:
-        if self.given is not None:
-            return self.given
-        try:
-            self.made = catalogue.make_client()
-        except TmdbNotConfigured:
-            return None
-        return self.made
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.made is not None:
-            self.made.close()
+    if given is not None:
+        yield given
+        return
+    try:
+        made = catalogue.make_client()
+    except TmdbNotConfigured:
+        yield None
+        return
+    with made:
+        yield made
 
 
 def _run_chunks(job: ImportJob, upload: Upload, matcher: Matcher, progress: Progress | None) -> ImportJob:

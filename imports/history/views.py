@@ -36,15 +36,19 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-class ImportJobListView(generics.ListCreateAPIView):
-    serializer_class = ImportJobSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+class OwnJobsMixin(generics.GenericAPIView):
+    """The logged-in member's jobs only: anyone else's are a 404."""
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ImportJob.objects.none()
         return selectors.import_jobs_of(member(self.request))
+
+
+class ImportJobListView(OwnJobsMixin, generics.ListCreateAPIView):
+    serializer_class = ImportJobSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(tags=["imports"], summary="Your history imports")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -83,14 +87,9 @@ class ImportJobListView(generics.ListCreateAPIView):
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ImportJobDetailView(generics.RetrieveDestroyAPIView):
+class ImportJobDetailView(OwnJobsMixin, generics.RetrieveDestroyAPIView):
     serializer_class = ImportJobSerializer
     permission_classes = [permissions.IsAuthenticated]
-
-    def get_queryset(self) -> QuerySet[ImportJob]:
-        if getattr(self, "swagger_fake_view", False):
-            return ImportJob.objects.none()
-        return selectors.import_jobs_of(member(self.request))
 
     @extend_schema(
         tags=["imports"],
@@ -112,14 +111,9 @@ class ImportJobDetailView(generics.RetrieveDestroyAPIView):
         services.import_job_delete(job=instance)
 
 
-class ImportUnmatchedView(generics.GenericAPIView):
+class ImportUnmatchedView(OwnJobsMixin, generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ImportJobSerializer
-
-    def get_queryset(self) -> QuerySet[ImportJob]:
-        if getattr(self, "swagger_fake_view", False):
-            return ImportJob.objects.none()
-        return selectors.import_jobs_of(member(self.request))
 
     @extend_schema(
         tags=["imports"],
