@@ -33,9 +33,10 @@ run: migrate
 	$(BIN)/python manage.py build_recommendations --if-stale
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# A selection of the suite (PYTEST_ARGS="-m browser", say) is not held to the whole suite's coverage threshold.
+# WORKERS=2 spreads the suite over two processes. A selection of the suite (PYTEST_ARGS="-m browser", say) is not
+# held to the whole suite's coverage threshold.
 test: install-dev
-	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(if $(PYTEST_ARGS),--cov-fail-under=0) -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(if $(PYTEST_ARGS),--cov-fail-under=0) $(if $(WORKERS),-n $(WORKERS)) -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,11 +1,30 @@
+from urllib.parse import urlsplit
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from recommendations.selectors.common import movie_summary_memo
 from recommendations.serving import forget_served_model
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_database_per_process(worker_id):
+    """Under pytest-xdist every process clears the cache between tests, and clearing Redis flushes the whole
+    database: so the processes' caches live in neighbouring databases (gw0 in REDIS_URL's, gw1 in the next)."""
+    cache_settings = django_settings.CACHES["default"]
+    if worker_id == "master" or not cache_settings["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    location = urlsplit(cache_settings["LOCATION"])
+    database = int(location.path.strip("/") or 0) + int(worker_id.removeprefix("gw"))
+    own = {**cache_settings, "LOCATION": location._replace(path=f"/{database}").geturl()}
+    with override_settings(CACHES={**django_settings.CACHES, "default": own}):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,11 @@ ENDPOINTS = [
     "/api/users/ml_1/",
     "/api/users/ml_1/diary/",
     "/api/users/ml_1/watchlist/",
+    # The site's pages as a visitor sees them.
+    "/",
+    "/films/",
+    "/films/1/",
+    "/people/ml_1/",
 ]
 # Read as ml_1, with an access token: their own lists, and the catalogue with their ``viewer`` state.
 LOGGED_IN_ENDPOINTS = [
@@ -42,6 +47,8 @@ LOGGED_IN_ENDPOINTS = [
     "/api/movies/1/",
     "/api/recommendations/top-rated/",
 ]
+# Read as ml_1 with a site session: home with their recommendations and friends, and the pages with their controls.
+SESSION_PAGES = ["/", "/films/", "/films/1/", "/people/ml_1/"]
 MIN_SHARE_OF_HEALTH = 0.25
 MAX_P99_MS = 50.0
 MAX_IMPORT_SECONDS = 20.0
@@ -67,7 +74,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_env(db_path: Path, response_cache_seconds: int | None) -> dict[str, str]:
-    env = server_env(SQLITE_PATH=str(db_path))
+    env = server_env(SQLITE_PATH=str(db_path), RECOMMENDER_MODEL_DIR=str(db_path.parent / "recommender"))
     if response_cache_seconds is not None:
         env["RESPONSE_CACHE_SECONDS"] = str(response_cache_seconds)
     return env
@@ -95,9 +102,11 @@ def main() -> int:
         manage(env, "migrate", "--noinput", "-v0")
         import_seconds = manage(env, "import_movielens", args.dataset)
         print(f"import_movielens: {import_seconds:.1f} s")
+        # The member's home page serves their recommendations from a built model, as `make run` does.
+        print(f"build_recommendations: {manage(env, 'build_recommendations', '-v0'):.1f} s")
 
     setup = [str(BIN / "python"), "scripts/bench_activity.py"]
-    token = subprocess.run(setup, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
+    token, cookie = subprocess.run(setup, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-2:]
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
@@ -107,11 +116,12 @@ def main() -> int:
     results = {}
     try:
         wait_until_up(base + "/health/")
-        runs = [(path, path, None) for path in ENDPOINTS]
-        runs += [(f"{path} (logged in)", path, token) for path in LOGGED_IN_ENDPOINTS]
+        runs = [(path, path, {}) for path in ENDPOINTS]
+        runs += [(f"{path} (logged in)", path, {"token": token}) for path in LOGGED_IN_ENDPOINTS]
+        runs += [(f"{path} (site session)", path, {"cookie": cookie}) for path in SESSION_PAGES]
         for name, path, as_member in runs:
-            run_wrk(base + path, args, duration=2, token=as_member)  # warm caches and connections
-            results[name] = row = run_wrk(base + path, args, duration=args.duration, token=as_member)
+            run_wrk(base + path, args, duration=2, **as_member)  # warm caches and connections
+            results[name] = row = run_wrk(base + path, args, duration=args.duration, **as_member)
             print(f"{name:52s} {row['requests_per_second']:9.1f} req/s   p99 {row['p99_ms']:7.2f} ms", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -1,5 +1,6 @@
 """Give one MovieLens member (ml_1) a diary, a watchlist, likes, watched marks and "not interested" films for the
-load benchmark, then print an access token for them. Running it again adds nothing.
+load benchmark, then print an access token for them and the Cookie header of a site session. Running it again adds
+nothing.
 
     SQLITE_PATH=bench-results/bench.sqlite3 python scripts/bench_activity.py
 """
@@ -18,13 +19,18 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.test import Client
     from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.models import User
 
     member = User.objects.get(username=MEMBER)
     give_activity(member)
-    print(AccessToken.for_user(member))
+    site = Client()
+    site.force_login(member)
+    session = site.cookies[settings.SESSION_COOKIE_NAME].value
+    print(AccessToken.for_user(member), f"{settings.SESSION_COOKIE_NAME}={session}")
 
 
 def give_activity(member) -> None:

@@ -42,15 +42,22 @@ def latency_ms(value: str) -> float:
 
 
 def run_wrk(
-    url: str, args: argparse.Namespace, duration: int, script: Path | None = None, token: str | None = None
+    url: str,
+    args: argparse.Namespace,
+    duration: int,
+    script: Path | None = None,
+    token: str | None = None,
+    cookie: str | None = None,
 ) -> dict:
     """One wrk run (args.threads, args.connections) against url; script is an optional Lua request generator,
-    token an access token sent with every request."""
+    token an access token and cookie a Cookie header sent with every request."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
     if token is not None:
         command += ["-H", f"Authorization: Bearer {token}"]
+    if cookie is not None:
+        command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)

@@ -46,6 +46,7 @@ import signal
 import socketserver
 import sys
 import threading
+import time
 import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -359,6 +360,14 @@ class FakeTmdb:
         """Requests received for ``path`` (relative to /3), or in total, counted as they arrive."""
         with self._lock:
             return self._counts[path] if path is not None else sum(self._counts.values())
+
+    def wait_for_count(self, path: str, expected: int, timeout: float = 5.0) -> int:
+        """The count for ``path`` once it reaches ``expected`` (or when ``timeout`` runs out): a client that gave up
+        waiting may leave its last request still on its way to the server's handler."""
+        deadline = time.monotonic() + timeout
+        while self.count(path) < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.count(path)
 
     @property
     def request_counts(self) -> dict[str, int]:

@@ -141,15 +141,15 @@ def test_slow_response_times_out_then_unavailable(app, client_for):
 
     assert caught.value.is_timeout is True
     assert caught.value.attempts == 2
-    assert app.count("/movie/550") == 2
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 4.0  # each attempt gave up long before the 5 s answer
+    assert app.wait_for_count("/movie/550", 2) == 2
 
 
 def test_one_slow_response_then_success(app, client_for):
     app.inject("/movie/550", Fault.slow(5))
 
     assert client_for(timeout=0.05).movie_details(550).id == 550
-    assert app.count("/movie/550") == 2
+    assert app.wait_for_count("/movie/550", 2) == 2
 
 
 def test_wrong_token_is_an_auth_error_without_retries(app, client_for, clock):
