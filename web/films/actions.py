@@ -42,7 +42,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         if review is not None:
             review_delete(review=review)
         message = f"Your rating of {movie.title} is cleared."
-        return film_done(request, movie, [*CHANGED_BY_RATING, "film-review"], message)
+        return film_done(request, movie, [*CHANGED_BY_RATING, "film-review"], message, focus="film-rating")
     form = RatingForm(request.POST)
     if not form.is_valid():
         return film_invalid(request, movie, "film-rating", rating_form=form)
@@ -77,7 +77,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
         return film_invalid(request, movie, "film-log", log_form=form)
     entry = diary_entry_create(user=member(request), movie=movie, **form.validated)
     message = f"Logged {movie.title} on {date_format(entry.watched_on, 'j F Y')}."
-    return film_done(request, movie, ["film-log", *CHANGED_BY_RATING], message)
+    return film_done(request, movie, ["film-log", *CHANGED_BY_RATING], message, focus="film-log")
 
 
 @require_POST
@@ -110,6 +110,7 @@ def review_remove(request: HttpRequest, review_id: int) -> HttpResponse:
     movie = film_summary_or_404(review.movie_id)
     review_delete(review=review)
     if review.user_id == user.pk:
-        return film_done(request, movie, ["film-review", *CHANGED_BY_RATING], "Your review is deleted.")
+        parts = ["film-review", *CHANGED_BY_RATING]
+        return film_done(request, movie, parts, "Your review is deleted.", focus="film-review")
     gone = format_html('<li id="review-{}" hx-swap-oob="delete"></li>', review_id)
     return film_done(request, movie, [], f"{review.user.username}'s review is deleted.", gone)

@@ -76,12 +76,19 @@ def film_url(movie_id: int, anchor: str = "") -> str:
     return reverse("web:film", args=[movie_id]) + (f"#{anchor}" if anchor else "")
 
 
-def film_done(request: HttpRequest, movie: Movie, parts: list[str], message: str, extra: str = "") -> HttpResponse:
-    """A write on the film succeeded: the changed controls (htmx), or back to the film's page with a message."""
+def film_done(
+    request: HttpRequest, movie: Movie, parts: list[str], message: str, extra: str = "", focus: str = ""
+) -> HttpResponse:
+    """A write on the film succeeded: the changed controls (htmx), or back to the film's page with a message.
+
+    ``focus`` names the part that takes the keyboard focus when the control used is gone from the swapped-in part
+    (the part's template marks the element with data-autofocus, which the afterSwap handler of people.js focuses,
+    out-of-band swaps included); otherwise htmx keeps it on the control, by its id.
+    """
     if not is_htmx(request):
         messages.success(request, message)
         return redirect(film_url(movie.pk, parts[0] if parts else ""))
-    context = {"film": movie, "oob": True, **member_context(member(request), movie)}
+    context = {"film": movie, "oob": True, "focus": focus, **member_context(member(request), movie)}
     html = [render_to_string(PARTS[part], context, request=request) for part in parts]
     return HttpResponse("".join(html) + extra + live_status(message))
 

@@ -335,6 +335,53 @@ def test_an_admin_cannot_edit_someone_elses_review(client, movie):
     assert (review.rating, review.body) == (5, "Original")
 
 
+# --- the keyboard focus after an in-place write -----------------------------------------------------------------
+# htmx keeps the focus on the control used when the swapped-in part has an element with its id; where that control
+# is gone, the part marks what takes the focus instead (data-autofocus, which the site's script focuses).
+
+
+def test_a_logged_viewing_closes_the_form_and_its_summary_takes_the_focus(client, member, movie):
+    response = client.post(reverse("web:film-log", args=[movie.pk]), {"watched_on": "2024-02-29"}, **HTMX)
+
+    html = response.content.decode()
+    assert "<summary data-autofocus>Log a viewing</summary>" in html
+    assert html.count("data-autofocus") == 1
+
+
+def test_a_deleted_review_leaves_the_focus_on_the_editors_heading(client, member, movie):
+    review = ReviewFactory(user=member, movie=movie)
+
+    html = delete(client, review, **HTMX).content.decode()
+
+    assert '<h3 tabindex="-1" data-autofocus>Your review</h3>' in html
+    assert html.count("data-autofocus") == 1
+
+
+def test_a_cleared_rating_leaves_the_focus_on_the_line_that_says_so(client, member, movie):
+    ReviewFactory(user=member, movie=movie, rating=2, body="")
+
+    html = client.post(reverse("web:film-rate", args=[movie.pk]), {"clear": "1"}, **HTMX).content.decode()
+
+    assert '<p class="rating-now muted" tabindex="-1" data-autofocus>Not rated yet.</p>' in html
+    assert html.count("data-autofocus") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("web:film-rate", {"rating": "4"}), ("web:film-watchlist", {"on": "1"}), ("web:film-review", {"rating": "4"})],
+)
+def test_writes_whose_control_stays_move_no_focus(client, member, movie, name, data):
+    html = client.post(reverse(name, args=[movie.pk]), data, **HTMX).content.decode()
+
+    assert "live-status" in html and "data-autofocus" not in html
+
+
+def test_the_full_page_moves_no_focus(client, member, movie):
+    ReviewFactory(user=member, movie=movie)
+
+    assert "data-autofocus" not in client.get(film_url(movie)).content.decode()
+
+
 # --- CSRF ----------------------------------------------------------------------------------------------------------
 
 
