@@ -106,7 +106,8 @@ def main() -> int:
         print(f"build_recommendations: {manage(env, 'build_recommendations', '-v0'):.1f} s")
 
     setup = [str(BIN / "python"), "scripts/bench_activity.py"]
-    token, cookie = subprocess.run(setup, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-2:]
+    member = subprocess.run(setup, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    token, cookie = member.split()[-2:]
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
