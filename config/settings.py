@@ -113,6 +113,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
+# Every SQLite database gets these, whether named by SQLITE_PATH or by a sqlite:// DATABASE_URL.
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
+    # failing with "database is locked" when a read transaction upgrades to a write.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -125,6 +133,9 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # libpq waits forever for an unreachable host by default; fail the request (and readiness) instead.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # Options in the URL's query string (?timeout=5) win over the defaults.
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
@@ -132,13 +143,7 @@ else:
             "NAME": str(SQLITE_PATH),
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
-                # failing with "database is locked" when a read transaction upgrades to a write.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

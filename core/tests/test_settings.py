@@ -211,15 +211,61 @@ def test_services_are_configured_from_urls_with_timeouts():
 
 
 def test_development_defaults_need_no_services():
-    values = settings_in(base_env(), "DEBUG", "DATABASES", "CACHES", "CELERY_TASK_ALWAYS_EAGER", "LOG_FORMAT")
+    names = ("DEBUG", "DATABASES", "CACHES", "CELERY_TASK_ALWAYS_EAGER", "LOG_FORMAT", "SQLITE_OPTIONS")
+    values = settings_in(base_env(), *names)
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DATABASES"]["default"]["OPTIONS"] == values["SQLITE_OPTIONS"]
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
     assert values["LOG_FORMAT"] == "plain"
     # Opening the SQLite file per request cost more than most requests; its connection is kept like any other.
     assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
     assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+# What a SQLite connection really does: WAL, the busy timeout, and BEGIN IMMEDIATE (the write lock is taken when the
+# transaction starts, so another writer cannot get it even before anything is written).
+SQLITE_BEHAVIOUR = """
+import json, sqlite3, django
+django.setup()
+from django.conf import settings
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    busy_ms = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+with transaction.atomic():
+    other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        locked = False
+    except sqlite3.OperationalError:
+        locked = True
+print(json.dumps({"journal": journal, "busy_ms": busy_ms, "write_lock_taken_at_begin": locked}))
+"""
+
+
+@pytest.mark.parametrize("named_by", ["SQLITE_PATH", "DATABASE_URL"])
+def test_sqlite_writes_the_same_way_whichever_setting_names_the_file(tmp_path, named_by):
+    path = tmp_path / "flix.sqlite3"
+    env = base_env(SQLITE_PATH=str(path)) if named_by == "SQLITE_PATH" else base_env(DATABASE_URL=f"sqlite:///{path}")
+
+    result = run([sys.executable, "-c", SQLITE_BEHAVIOUR], env)
+
+    assert result.returncode == 0, result.stderr
+    behaviour = json.loads(result.stdout.strip().splitlines()[-1])
+    assert behaviour == {"journal": "wal", "busy_ms": 20_000, "write_lock_taken_at_begin": True}
+
+
+def test_a_sqlite_database_url_gets_the_shared_options_and_its_query_wins(tmp_path):
+    url = f"sqlite:///{tmp_path / 'flix.sqlite3'}?timeout=5"
+
+    values = settings_in(base_env(DATABASE_URL=url), "DATABASES", "SQLITE_OPTIONS")
+
+    assert values["DATABASES"]["default"]["OPTIONS"] == {**values["SQLITE_OPTIONS"], "timeout": 5}
+    assert values["SQLITE_OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in values["SQLITE_OPTIONS"]["init_command"]
 
 
 # --- Sentry ---------------------------------------------------------------------------------

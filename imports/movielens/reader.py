@@ -9,6 +9,11 @@ Two layouts are understood, detected from the files present in the directory:
   ``<name>.item`` (title without the year, ``release_year``, space-separated ``class`` genres) and
   ``<name>.user``.
 
+A complete GroupLens set wins. Otherwise the atomic data set is the ``<name>`` that has every file the import needs
+(``.item`` and ``.user``, and ``.inter`` unless another ratings file is given): the one named after the directory
+when it is complete, else the only complete one; several complete ones are refused (:class:`AmbiguousDatasetError`)
+rather than guessed between.
+
 :func:`read_dataset` reads and checks every file of a layout for the import (:mod:`imports.movielens.writer`): a
 malformed line raises :class:`MalformedFileError` (file and line number); rows that parse but cannot be imported (a
 rating of 3.25 or 7, a repeated user/movie pair) are skipped and reported. :func:`read_rating_lines` and
@@ -100,6 +105,10 @@ class MissingFilesError(MovieLensError):
     pass
 
 
+class AmbiguousDatasetError(MovieLensError):
+    """The directory holds several complete atomic data sets and nothing says which one to import."""
+
+
 class MalformedFileError(MovieLensError, ValueError):
     def __init__(self, path: Path, line: int, message: str) -> None:
         self.path = path
@@ -156,10 +165,14 @@ class Dataset:
 # --- Layout ---------------------------------------------------------------------------------------
 
 
+ATOMIC_SUFFIXES = {"users": "user", "items": "item", "ratings": "inter"}
+
+
 def detect_layout(path: Path | str, ratings: Path | str | None = None) -> Layout:
     """Find the data files in ``path``; ``ratings`` replaces the layout's ratings file (train/test splits).
 
-    Raises MissingFilesError naming the directory or every file that is missing.
+    Raises MissingFilesError naming the directory or every file that is missing, AmbiguousDatasetError when
+    several atomic data sets are complete.
     """
     directory = Path(path)
     if not directory.exists():
@@ -167,18 +180,9 @@ def detect_layout(path: Path | str, ratings: Path | str | None = None) -> Layout
     if not directory.is_dir():
         raise MissingFilesError(f"{directory} is not a directory.")
     ratings_override = Path(ratings) if ratings is not None else None
+    needed = ("users", "items") if ratings_override is not None else ("users", "items", "ratings")
 
-    grouplens = {"users": directory / "u.user", "items": directory / "u.item", "ratings": directory / "u.data"}
-    atomic = _atomic_files(directory)
-    if any(file.exists() for file in grouplens.values()):
-        name, files = GROUPLENS, grouplens
-    elif atomic is not None:
-        name, files = ATOMIC, atomic
-    else:
-        raise MissingFilesError(
-            f"No MovieLens files in {directory}: expected u.data, u.item and u.user (GroupLens layout) "
-            "or <name>.inter, <name>.item and <name>.user (atomic layout)."
-        )
+    name, files = _choose_files(directory, needed)
     if ratings_override is not None:
         files["ratings"] = ratings_override
     missing = [str(file) for file in files.values() if not file.is_file()]
@@ -187,18 +191,46 @@ def detect_layout(path: Path | str, ratings: Path | str | None = None) -> Layout
     return Layout(name=name, **files)
 
 
-def _atomic_files(directory: Path) -> dict[str, Path] | None:
-    found = {suffix: sorted(directory.glob(f"*.{suffix}")) for suffix in ("inter", "item", "user")}
-    if not any(found.values()):
-        return None
-    # Prefer the data set named after the directory ("ml-100k/ml-100k.inter"), else the first stem found.
-    stems = [directory.name] + [file.stem for files in found.values() for file in files]
-    stem = next(stem for stem in stems if any(file.stem == stem for files in found.values() for file in files))
+def _choose_files(directory: Path, needed: tuple[str, ...]) -> tuple[str, dict[str, Path]]:
+    """The layout and files to import: a complete set when there is one, else the fullest, whose missing files the
+    caller then names."""
+    grouplens = {"users": directory / "u.user", "items": directory / "u.item", "ratings": directory / "u.data"}
+    if _has_files(grouplens, needed):
+        return GROUPLENS, grouplens
+    atomic = _atomic_candidates(directory)
+    complete = [stem for stem, files in atomic.items() if _has_files(files, needed)]
+    if len(complete) > 1 and complete[0] != directory.name:
+        raise AmbiguousDatasetError(
+            f"{directory} holds several MovieLens data sets in the atomic layout: {', '.join(complete)}. "
+            "Move all but the one to import to another directory (or name the directory after it)."
+        )
+    if complete:
+        return ATOMIC, atomic[complete[0]]
+    candidates = [(GROUPLENS, grouplens), *((ATOMIC, files) for files in atomic.values())]
+    fullest = max(candidates, key=lambda candidate: _present_count(candidate[1]))  # the first of equals
+    if _present_count(fullest[1]) == 0:
+        raise MissingFilesError(
+            f"No MovieLens files in {directory}: expected u.data, u.item and u.user (GroupLens layout) "
+            "or <name>.inter, <name>.item and <name>.user (atomic layout)."
+        )
+    return fullest
+
+
+def _atomic_candidates(directory: Path) -> dict[str, dict[str, Path]]:
+    """Every ``<name>`` with at least one atomic file: the one named after the directory first, then by name."""
+    stems = {file.stem for suffix in ATOMIC_SUFFIXES.values() for file in directory.glob(f"*.{suffix}")}
+    ordered = sorted(stems, key=lambda stem: (stem != directory.name, stem))
     return {
-        "users": directory / f"{stem}.user",
-        "items": directory / f"{stem}.item",
-        "ratings": directory / f"{stem}.inter",
+        stem: {role: directory / f"{stem}.{suffix}" for role, suffix in ATOMIC_SUFFIXES.items()} for stem in ordered
     }
+
+
+def _has_files(files: dict[str, Path], needed: tuple[str, ...]) -> bool:
+    return all(files[role].is_file() for role in needed)
+
+
+def _present_count(files: dict[str, Path]) -> int:
+    return sum(file.is_file() for file in files.values())
 
 
 # --- Reading --------------------------------------------------------------------------------------

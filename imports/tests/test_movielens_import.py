@@ -396,6 +396,26 @@ def test_missing_atomic_file_is_named(atomic_dir, name):
     assert f"Missing MovieLens file(s) for the atomic layout: {atomic_dir / name}." in str(raised.value)
 
 
+def test_a_stray_ratings_split_beside_the_atomic_set_is_left_alone(atomic_dir):
+    directory = atomic_dir.rename(atomic_dir.parent / "data")  # no longer named after the set
+    write(directory / "a-train.inter", [ATOMIC_RATINGS_HEADER, *tab(RATINGS[:1])])
+
+    output = run(directory)
+
+    assert "atomic layout" in output and "reviews 6 created" in output
+
+
+def test_two_complete_atomic_sets_are_refused_naming_both(atomic_dir):
+    directory = atomic_dir.rename(atomic_dir.parent / "data")
+    for suffix in ("inter", "item", "user"):
+        (directory / f"ml-1m.{suffix}").write_bytes((directory / f"ml-100k.{suffix}").read_bytes())
+
+    with pytest.raises(CommandError, match="several MovieLens data sets in the atomic layout: ml-100k, ml-1m"):
+        run(directory)
+
+    assert snapshot() == ([], [], [])
+
+
 def test_missing_ratings_option_file_is_named(atomic_dir, tmp_path):
     with pytest.raises(CommandError, match=r"u1\.base"):
         run(atomic_dir, ratings=str(tmp_path / "u1.base"))

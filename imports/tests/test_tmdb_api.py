@@ -143,6 +143,17 @@ def test_tmdb_failures_map_to_our_statuses(
     assert Movie.objects.get().title == "Fight Club (old title)"  # nothing written
 
 
+def test_a_cut_off_tmdb_body_is_retried_and_the_import_succeeds(fake_tmdb, admin_client, sleeps):
+    fake_tmdb.inject("/movie/550", Fault.malformed_json())
+
+    response = admin_client.post(IMPORT, {"tmdb_id": 550}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert Movie.objects.get().title == "Fight Club"
+    assert fake_tmdb.count("/movie/550") == 2
+    assert len(sleeps.calls) == 1
+
+
 def test_search_maps_an_auth_failure_to_502(fake_tmdb, tmdb_settings, admin_client):
     tmdb_settings.TMDB_API_TOKEN = "revoked-token-value"
 

@@ -201,3 +201,16 @@ def test_tmdb_not_found_writes_nothing(tmdb):
 
     assert Movie.objects.count() == 0
     assert tmdb.routes[0].call_count == 0  # no /configuration either
+
+
+def test_numbers_too_big_for_our_columns_are_imported_as_unknown(tmdb):
+    body = copy.deepcopy(FIGHT_CLUB)
+    body.update(budget=10**20, revenue=2**63)
+    body["genres"].append({"id": 2**40, "name": "Out of range"})
+    tmdb.get("/movie/550").respond(200, json=body)
+
+    catalogue.import_movie(550)
+
+    movie = Movie.objects.get(tmdb_id=550)
+    assert (movie.budget, movie.revenue) == (None, None)
+    assert sorted(movie.genres.values_list("name", flat=True)) == ["Drama", "Thriller"]

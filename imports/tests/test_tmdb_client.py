@@ -1,3 +1,4 @@
+import gzip
 import logging
 import threading
 
@@ -5,7 +6,14 @@ import httpx
 import pytest
 import respx
 
-from imports.tmdb.client import RateLimiter, TmdbClient, TmdbConfig, clamp_page, parse_retry_after
+from imports.tmdb.client import (
+    MAX_RESPONSE_BYTES,
+    RateLimiter,
+    TmdbClient,
+    TmdbConfig,
+    clamp_page,
+    parse_retry_after,
+)
 from imports.tmdb.errors import (
     TmdbAuthError,
     TmdbBadResponse,
@@ -374,29 +382,130 @@ def test_is_timeout_reflects_the_last_attempt(tmdb_mock, make_client):
 # --- bad responses ----------------------------------------------------------------------------------------------
 
 
-def test_malformed_json_is_a_bad_response_and_not_retried(tmdb_mock, make_client):
-    truncated = b'{"id": 550, "title": "Fight'
-    route = tmdb_mock.get("/movie/550").respond(200, content=truncated, content_type="application/json")
+TRUNCATED = b'{"id": 550, "title": "Fight'
+
+
+@pytest.mark.parametrize(
+    "unreadable",
+    [TRUNCATED, b"", b"<html><body>502 Bad Gateway</body></html>", b'{"id": 550, "title": "\xff"}'],
+    ids=["cut-off", "empty", "html", "not-utf8"],
+)
+def test_an_unreadable_body_is_retried_and_a_later_good_answer_wins(tmdb_mock, make_client, clock, unreadable):
+    route = tmdb_mock.get("/movie/550").mock(
+        side_effect=[
+            httpx.Response(200, content=unreadable, headers={"Content-Type": "application/json"}),
+            httpx.Response(200, json=FIGHT_CLUB),
+        ]
+    )
+
+    assert make_client().movie_details(550).title == "Fight Club"
+    assert route.call_count == 2
+    assert clock.sleeps == [0.5]  # the client's usual backoff
+
+
+def test_a_body_that_stays_unreadable_is_a_bad_response_after_the_bounded_retries(tmdb_mock, make_client, clock):
+    route = tmdb_mock.get("/movie/550").respond(200, content=TRUNCATED, content_type="application/json")
+
+    with pytest.raises(TmdbBadResponse) as caught:
+        make_client(max_retries=2, backoff_base=0.5).movie_details(550)
+
+    assert route.call_count == 3
+    assert clock.sleeps == [0.5, 1.0]
+    assert not isinstance(caught.value, TmdbUnavailable)
+    assert "malformed JSON" in str(caught.value) and "gave up after 3 attempt(s)" in str(caught.value)
+    assert caught.value.status_code == 200
+
+
+def test_a_cut_off_body_and_a_5xx_share_one_retry_budget(tmdb_mock, make_client):
+    cut_off = httpx.Response(200, content=TRUNCATED)
+    route = tmdb_mock.get("/movie/550").mock(side_effect=[cut_off, httpx.Response(503, json=ERROR_503)])
+
+    with pytest.raises(TmdbUnavailable) as caught:  # the last failure names the error
+        make_client(max_retries=1).movie_details(550)
+
+    assert route.call_count == 2
+    assert caught.value.status_code == 503
+
+
+def test_a_compressed_body_that_does_not_decompress_is_retried(tmdb_mock, make_client):
+    route = tmdb_mock.get("/movie/550").mock(
+        side_effect=[
+            httpx.Response(200, content=iter([b"not gzip at all"]), headers={"Content-Encoding": "gzip"}),
+            httpx.Response(200, json=FIGHT_CLUB),
+        ]
+    )
+
+    assert make_client().movie_details(550).id == 550
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize("body", [[1, 2], "just a string", {"page": 1}, {"page": 1, "results": {"id": 550}}])
+def test_json_of_the_wrong_shape_is_a_bad_response_and_not_retried(tmdb_mock, make_client, clock, body):
+    route = tmdb_mock.get("/movie/popular").respond(200, json=body)
 
     with pytest.raises(TmdbBadResponse):
+        make_client().popular()
+
+    assert route.call_count == 1  # TMDB would send the same again
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("movie_id", [None, "abc", 2**31, 10**30, True])
+def test_a_movie_body_without_a_usable_id_is_a_bad_response_and_not_retried(tmdb_mock, make_client, movie_id):
+    route = tmdb_mock.get("/movie/550").respond(200, json={"title": "Fight Club", "id": movie_id})
+
+    with pytest.raises(TmdbBadResponse, match="unexpected response shape"):
         make_client().movie_details(550)
 
     assert route.call_count == 1
 
 
-@pytest.mark.parametrize("body", [[1, 2], "just a string", {"page": 1}])
-def test_json_of_the_wrong_shape_is_a_bad_response(tmdb_mock, make_client, body):
-    tmdb_mock.get("/movie/popular").respond(200, json=body)
-
-    with pytest.raises(TmdbBadResponse):
-        make_client().popular()
+# --- response size ----------------------------------------------------------------------------------------------
 
 
-def test_a_movie_body_without_id_is_a_bad_response(tmdb_mock, make_client):
-    tmdb_mock.get("/movie/550").respond(200, json={"title": "Fight Club"})
+def test_the_default_response_cap_holds_the_largest_tmdb_bodies():
+    assert TmdbConfig().max_response_bytes == MAX_RESPONSE_BYTES == 5 * 1024 * 1024
 
-    with pytest.raises(TmdbBadResponse):
-        make_client().movie_details(550)
+
+def test_a_body_at_the_cap_is_read(tmdb_mock, make_client):
+    body = b'{"genres": []}'
+    tmdb_mock.get("/genre/movie/list").respond(200, content=body)
+
+    assert make_client(max_response_bytes=len(body)).genres() == ()
+
+
+def padded_body(size: int) -> bytes:
+    """A JSON genre list of exactly ``size`` bytes."""
+    head, tail = b'{"genres": [], "padding": "', b'"}'
+    return head + b"x" * (size - len(head) - len(tail)) + tail
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, content=padded_body(1001)),  # declared by Content-Length
+        httpx.Response(200, content=iter([padded_body(1001)[:600], padded_body(1001)[600:]])),  # chunked
+        httpx.Response(200, content=gzip.compress(padded_body(50_000)), headers={"Content-Encoding": "gzip"}),
+    ],
+    ids=["content-length", "chunked", "gzip-expands-past-the-cap"],
+)
+def test_a_body_over_the_cap_is_a_bad_response_and_not_retried(tmdb_mock, make_client, clock, response):
+    route = tmdb_mock.get("/genre/movie/list").mock(return_value=response)
+
+    with pytest.raises(TmdbBadResponse, match="larger than the 1000-byte limit"):
+        make_client(max_response_bytes=1000).genres()
+
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+def test_an_oversized_error_page_still_counts_by_its_status(tmdb_mock, make_client):
+    route = tmdb_mock.get("/genre/movie/list").mock(
+        side_effect=[httpx.Response(503, content=b"<html>" + b"x" * 5000), httpx.Response(200, json={"genres": []})]
+    )
+
+    assert make_client(max_response_bytes=1000).genres() == ()
+    assert route.call_count == 2
 
 
 def test_unsupported_base_url_fails_fast(make_client):
@@ -447,6 +556,7 @@ def test_config_from_settings(settings):
     assert config.timeout == 2.5
     assert config.rate_limit_per_second == 10.0
     assert config.max_retries == 4
+    assert config.max_response_bytes == MAX_RESPONSE_BYTES
 
 
 def test_config_from_settings_defaults_when_unset(settings):

@@ -73,7 +73,8 @@ def test_import_popular_movies_rides_out_faults_and_imports_each_movie_once(fake
     fake_tmdb.inject("/movie/7", Fault.server_error(500))
     fake_tmdb.inject("/movie/9", Fault.service_unavailable())
     fake_tmdb.inject("/movie/11", Fault.slow(1.0))  # past the 0.2 s timeout, then answered normally
-    fake_tmdb.inject("/movie/13", Fault.malformed_json())  # a 200 that is not JSON: not retried, reported
+    fake_tmdb.inject("/movie/13", Fault.malformed_json(), times=4)  # a 200 cut off on every attempt: reported
+    fake_tmdb.inject("/movie/15", Fault.malformed_json())  # cut off once, then answered normally
 
     output, error = run_failing("import_popular_movies", "--pages", "3", "--workers", "4")
 
@@ -81,9 +82,9 @@ def test_import_popular_movies_rides_out_faults_and_imports_each_movie_once(fake
     assert "TMDB: 44 imported, 0 updated, 0 unchanged, 1 failed." in output
     assert "movie 13: TmdbBadResponse:" in output and "malformed JSON" in output
     assert set(Movie.objects.values_list("tmdb_id", flat=True)) == set(range(1, 46)) - {13}
-    # Every movie was fetched exactly once, plus one retry for each injected failure.
-    retried = {5, 7, 9, 11}
-    expected = {n: 2 if n in retried else 1 for n in range(1, 46)}
+    # Every movie was fetched exactly once, plus one retry for each injected failure; 13 until the retries ran out.
+    retried = {5, 7, 9, 11, 15}
+    expected = {n: 4 if n == 13 else 2 if n in retried else 1 for n in range(1, 46)}
     assert {n: fake_tmdb.count(f"/movie/{n}") for n in range(1, 46)} == expected
     assert fake_tmdb.count("/movie/popular") == 3 + 1
     assert fake_tmdb.count("/configuration") == 1

@@ -178,13 +178,39 @@ def test_unknown_movie_is_not_found_without_retries(app, client_for):
     assert app.count("/movie/424242") == 1
 
 
-def test_malformed_json_is_a_bad_response(app, client_for):
-    app.inject("/movie/550", Fault.malformed_json())
+def test_a_cut_off_body_is_retried_then_the_movie_arrives(app, client_for, clock):
+    app.inject("/movie/550", Fault.malformed_json(), times=2)
 
-    with pytest.raises(TmdbBadResponse):
+    assert client_for(backoff_base=0.5).movie_details(550).title == "Fight Club"
+    assert app.count("/movie/550") == 3
+    assert clock.sleeps == [0.5, 1.0]
+
+
+def test_a_body_that_stays_cut_off_is_a_bad_response_after_bounded_retries(app, client_for):
+    app.inject("/movie/550", Fault.malformed_json(), times=10)
+
+    with pytest.raises(TmdbBadResponse, match="malformed JSON"):
+        client_for(max_retries=2).movie_details(550)
+
+    assert app.count("/movie/550") == 3
+
+
+def test_json_of_the_wrong_shape_is_a_bad_response_at_once(app, client_for, clock):
+    app.inject("/movie/550", Fault(body=b'["not", "a", "movie"]'))
+
+    with pytest.raises(TmdbBadResponse, match="expected a JSON object"):
         client_for().movie_details(550)
 
     assert app.count("/movie/550") == 1
+    assert clock.sleeps == []
+
+
+def test_a_body_over_the_size_cap_is_a_bad_response_at_once(app, client_for):
+    with pytest.raises(TmdbBadResponse, match="larger than the 500-byte limit"):
+        client_for(max_response_bytes=500).movie_details(550)
+
+    assert app.count("/movie/550") == 1
+    assert client_for().genres()  # the default cap holds TMDB's bodies
 
 
 def test_connection_refused_is_unavailable_and_not_a_timeout(client_for, clock):

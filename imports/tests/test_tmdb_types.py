@@ -108,6 +108,41 @@ def test_a_movie_without_a_usable_id_is_rejected(body):
         MovieDetails.from_api(body)
 
 
+@pytest.mark.parametrize("movie_id", [2**31, 10**30, 1e300, True, [550], {"id": 550}])
+def test_an_id_that_no_id_column_could_hold_is_rejected(movie_id):
+    with pytest.raises(ValueError, match="no usable id"):
+        MovieDetails.from_api({"id": movie_id, "title": "x"})
+
+
+def test_the_largest_32_bit_id_is_accepted():
+    assert MovieDetails.from_api({"id": 2**31 - 1}).id == 2**31 - 1
+
+
+def test_amounts_past_64_bits_are_unknown():
+    movie = MovieDetails.from_api({"id": 1, "budget": 2**63, "revenue": 10**40, "runtime": 1e300})
+
+    assert (movie.budget, movie.revenue, movie.runtime) == (None, None, None)
+    assert MovieDetails.from_api({"id": 1, "budget": 2**63 - 1}).budget == 2**63 - 1
+
+
+def test_text_of_the_wrong_type_counts_as_missing():
+    body = {
+        "id": 1,
+        "title": {"en": "Fight Club"},
+        "overview": ["a", "b"],
+        "imdb_id": True,
+        "genres": [{"id": 18, "name": {"x": 1}}, {"id": 2**40, "name": "Too big"}],
+        "credits": {"cast": [{"name": ["Brad Pitt"], "order": 0}, {"name": "Edward Norton", "order": 1}]},
+    }
+
+    movie = MovieDetails.from_api(body)
+
+    assert (movie.title, movie.overview, movie.imdb_id) == ("", "", None)
+    assert movie.genres == (Genre(18, ""),)  # the out-of-range genre id is dropped
+    assert movie.cast == ("Edward Norton",)
+    assert MovieDetails.from_api({"id": 1, "title": 1917}).title == "1917"  # a number is still a title
+
+
 def test_movie_details_are_immutable():
     movie = MovieDetails.from_api(FIGHT_CLUB)
 

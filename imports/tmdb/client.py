@@ -8,13 +8,17 @@
 Every call has a timeout and goes through a client-side rate limiter (40 requests/s by default). 429 (honouring
 ``Retry-After``), 5xx, timeouts and connection errors are retried with exponential backoff and jitter, up to
 ``max_retries`` times, then raise :class:`TmdbUnavailable`; 401 and 404 are never retried (:class:`TmdbAuthError`,
-:class:`TmdbNotFound`). The API token / key never appear in logs, exception messages or reprs.
+:class:`TmdbNotFound`). A 2xx body that is cut off or not JSON is retried the same way and raises
+:class:`TmdbBadResponse` once the retries are spent; JSON of the wrong shape, and a body over ``max_response_bytes``,
+raise it at once (asking again would get the same answer). The API token / key never appear in logs, exception
+messages or reprs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import email.utils
+import json
 import logging
 import math
 import random
@@ -55,6 +59,8 @@ MIN_PAGE = 1
 MAX_PAGE = 500  # TMDB answers 400 (status_code 22) past page 500
 USER_AGENT = "FlixReview-TMDB/1.0"
 IMDB_ID_PATTERN = re.compile(r"tt\d+")  # an IMDb title id, e.g. tt0137523
+# TMDB's largest bodies (a film's full credits) are a few hundred kB; anything far past that is not TMDB.
+MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 
 SETTINGS_NAMES = {
     "base_url": "TMDB_API_BASE_URL",
@@ -105,6 +111,7 @@ class TmdbConfig:
     backoff_base: float = 0.5
     backoff_max: float = 30
     rate_limit_per_second: float = 40.0
+    max_response_bytes: int = MAX_RESPONSE_BYTES
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> TmdbConfig:
@@ -132,6 +139,7 @@ class TmdbConfig:
                 if values["rate_limit_per_second"] in (None, "")
                 else values["rate_limit_per_second"]
             ),
+            max_response_bytes=int(values.get("max_response_bytes", defaults.max_response_bytes)),
         )
 
     @property
@@ -198,7 +206,7 @@ class RateLimiter:
 
 @dataclasses.dataclass(frozen=True)
 class _Failure:
-    """Why one attempt failed in a way worth retrying (429, 5xx, a timeout, no connection)."""
+    """Why one attempt failed in a way worth retrying (429, 5xx, a timeout, no connection, a cut-off body)."""
 
     detail: str
     status_code: int | None = None
@@ -206,11 +214,12 @@ class _Failure:
     retry_after: float | None = None  # TMDB's Retry-After on a 429, in seconds
     tmdb_status_code: int | None = None
     tmdb_status_message: str | None = None
+    unreadable_body: bool = False  # a 2xx whose body was not JSON: TmdbBadResponse when it is the last failure
 
 
-def _tmdb_error_fields(response: httpx.Response) -> tuple[int | None, str | None]:
+def _tmdb_error_fields(content: bytes) -> tuple[int | None, str | None]:
     try:
-        body = response.json()
+        body = json.loads(content)
     except ValueError:
         return None, None
     if not isinstance(body, Mapping):
@@ -377,8 +386,14 @@ class TmdbClient:
             failure = result
             if attempt < attempts:
                 self._wait_before_retry(url, failure, attempt, attempts - 1)
-        raise TmdbUnavailable(
-            self._scrub(f"TMDB GET {url}: {failure.detail}; gave up after {attempts} attempt(s)"),
+        raise self._gave_up(url, failure, attempts)
+
+    def _gave_up(self, url: str, failure: _Failure, attempts: int) -> TmdbError:
+        message = self._scrub(f"TMDB GET {url}: {failure.detail}; gave up after {attempts} attempt(s)")
+        if failure.unreadable_body:
+            return TmdbBadResponse(message, url=url, status_code=failure.status_code)
+        return TmdbUnavailable(
+            message,
             url=url,
             status_code=failure.status_code,
             is_timeout=failure.is_timeout,
@@ -391,7 +406,13 @@ class TmdbClient:
     def _attempt(self, path: str, params: Mapping[str, Any], url: str) -> dict[str, Any] | _Failure:
         """One request: the JSON object, or a failure worth retrying; raises the errors that are not."""
         try:
-            response = self._http.get(path, params=params)
+            with self._http.stream("GET", path, params=params) as response:
+                try:
+                    content = self._read_body(response, url)
+                except httpx.DecodingError as exc:  # compressed content that does not decompress
+                    if response.is_success:
+                        return _Failure(f"undecodable body ({exc})", response.status_code, unreadable_body=True)
+                    content = b""  # an error page: its status alone decides
         except httpx.TimeoutException as exc:
             return _Failure(f"timed out after {self.config.timeout:g}s ({type(exc).__name__})", is_timeout=True)
         except httpx.UnsupportedProtocol as exc:
@@ -403,17 +424,37 @@ class TmdbClient:
                 self._scrub(f"TMDB GET {url}: unreadable response ({type(exc).__name__}: {exc})"), url=url
             ) from None
         if response.is_success:
-            return self._decode(response, url)
-        return self._http_failure(response, url)
+            return self._decode(response.status_code, content, url)
+        return self._http_failure(response.status_code, response.headers, content, url)
 
-    def _http_failure(self, response: httpx.Response, url: str) -> _Failure:
+    def _read_body(self, response: httpx.Response, url: str) -> bytes:
+        """The (decompressed) body, at most ``max_response_bytes``: a 2xx past the cap is refused, an error page
+        past it is dropped (its status alone decides what happens)."""
+        limit = self.config.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if not (declared.isdigit() and int(declared) > limit):
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > limit:
+                    break
+            else:
+                return bytes(content)
+        if not response.is_success:
+            return b""
+        raise TmdbBadResponse(
+            self._scrub(f"TMDB GET {url}: the response is larger than the {limit}-byte limit"),
+            url=url,
+            status_code=response.status_code,
+        )
+
+    def _http_failure(self, status: int, headers: httpx.Headers, content: bytes, url: str) -> _Failure:
         """A 429 or 5xx as a failure worth retrying; raises for 401, 404 and the other 4xx."""
-        status = response.status_code
-        code, message = _tmdb_error_fields(response)
+        code, message = _tmdb_error_fields(content)
         detail = f"HTTP {status}" + (f" (TMDB status_code {code}: {message})" if code or message else "")
         scrubbed_message = self._scrub(message) if message else None
         if status == 429 or status >= 500:
-            retry_after = parse_retry_after(response.headers.get("Retry-After")) if status == 429 else None
+            retry_after = parse_retry_after(headers.get("Retry-After")) if status == 429 else None
             return _Failure(
                 detail, status, retry_after=retry_after, tmdb_status_code=code, tmdb_status_message=scrubbed_message
             )
@@ -445,20 +486,16 @@ class TmdbClient:
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
-    def _decode(self, response: httpx.Response, url: str) -> dict[str, Any]:
+    def _decode(self, status: int, content: bytes, url: str) -> dict[str, Any] | _Failure:
+        """A 2xx body as its JSON object. Not JSON (cut off in transit, say) is worth retrying; JSON that is not an
+        object would come back the same, so it raises."""
         try:
-            data = response.json()
+            data = json.loads(content)
         except ValueError as exc:
-            raise TmdbBadResponse(
-                self._scrub(f"TMDB GET {url}: malformed JSON ({exc.__class__.__name__}: {exc})"),
-                url=url,
-                status_code=response.status_code,
-            ) from None
+            return _Failure(f"malformed JSON ({exc.__class__.__name__}: {exc})", status, unreadable_body=True)
         if not isinstance(data, dict):
             raise TmdbBadResponse(
-                f"TMDB GET {url}: expected a JSON object, got {type(data).__name__}",
-                url=url,
-                status_code=response.status_code,
+                f"TMDB GET {url}: expected a JSON object, got {type(data).__name__}", url=url, status_code=status
             )
         return data
 
@@ -483,6 +520,7 @@ class TmdbClient:
 __all__ = [
     "IMDB_ID_PATTERN",
     "MAX_PAGE",
+    "MAX_RESPONSE_BYTES",
     "MIN_PAGE",
     "RateLimiter",
     "TmdbClient",

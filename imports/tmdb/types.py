@@ -4,8 +4,9 @@ Every ``from_api`` constructor takes the decoded JSON body, ignores fields it do
 quirks: ``release_date: ""`` (and unparseable dates) become ``None``, ``overview``/``title`` ``null`` become ``""``,
 ``poster_path``/``backdrop_path``/``imdb_id`` ``null`` or ``""`` become ``None``, ``runtime``/``budget``/``revenue``
 missing, ``null`` or ``0`` (TMDB's "unknown") become ``None``, and missing ``credits``/``keywords``/``genres`` become
-empty tuples. A body that is not an object, or lacks a usable ``id``, raises ``ValueError`` (the client turns that
-into :class:`imports.tmdb.errors.TmdbBadResponse`).
+empty tuples. Values of the wrong type count as missing (a title that is an object is no title), and numbers too big
+for our columns (ids past 32 bits, amounts past 64) as unknown. A body that is not an object, or lacks a usable
+``id``, raises ``ValueError`` (the client turns that into :class:`imports.tmdb.errors.TmdbBadResponse`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ MAX_CAST = 10
 DEFAULT_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 DEFAULT_POSTER_SIZES = ("w92", "w154", "w185", "w342", "w500", "w780", "original")
 DEFAULT_BACKDROP_SIZES = ("w300", "w780", "w1280", "original")
+# TMDB's ids are 32-bit, as are the columns that keep them; budgets and revenues go into 64-bit columns.
+MAX_ID = 2**31 - 1
+MAX_AMOUNT = 2**63 - 1
 
 
 # --- field coercion -------------------------------------------------------------------------------------------
@@ -32,7 +36,7 @@ def _require_mapping(data: Any, what: str) -> Mapping[str, Any]:
 
 def _require_id(data: Mapping[str, Any], what: str) -> int:
     value = _int_or_none(data.get("id"))
-    if value is None or value <= 0:
+    if value is None or not 0 < value <= MAX_ID:
         raise ValueError(f"{what} has no usable id: {data.get('id')!r}")
     return value
 
@@ -55,7 +59,7 @@ def _int_or_none(value: Any) -> int | None:
 def _positive_or_none(value: Any) -> int | None:
     """TMDB uses 0 (or null, or nothing) for an unknown runtime, budget or revenue."""
     number = _int_or_none(value)
-    return number if number is not None and number > 0 else None
+    return number if number is not None and 0 < number <= MAX_AMOUNT else None
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -73,7 +77,11 @@ def _float(value: Any, default: float = 0.0) -> float:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a title such as 1917 sent as a number
+    return ""
 
 
 def _optional_text(value: Any) -> str | None:

@@ -15,8 +15,9 @@ SKIPPED_SHOWN = 10
 class Command(BaseCommand):
     help = (
         "Import the MovieLens 100k users, movies and ratings from PATH, in the GroupLens layout (u.data, "
-        "u.item, u.user) or the atomic layout (<name>.inter, <name>.item, <name>.user). Users become "
-        "ml_<id> without a usable password. Runs in one transaction; a second run changes nothing."
+        "u.item, u.user) or the atomic layout (<name>.inter, <name>.item, <name>.user; several complete sets "
+        "are refused unless one is named after PATH). Users become ml_<id> without a usable password. Runs in "
+        "one transaction; a second run changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
