@@ -66,7 +66,7 @@ def test_an_unknown_film_is_a_404(client):
 
 
 def test_the_average_and_the_half_star_histogram(client, movie):
-    for rating in (4.5, 4.5, 4.5, 4.5, 2):
+    for rating in (4.5, 4.5, 4.5, 4.5, 2, 1):
         ReviewFactory(movie=movie, rating=rating)
 
     response = client.get(url(movie))
@@ -76,8 +76,8 @@ def test_the_average_and_the_half_star_histogram(client, movie):
     assert list(bars) == ["0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5"]
     assert bars["4.5"]["height"] == 100 and bars["2"]["height"] == 25 and bars["5"]["height"] == 0
     assert 'class="bar h-100"' in html and 'class="bar h-25"' in html
-    assert "4.5 stars: 4" in html
-    assert "<strong>4.0</strong>" in html and "average of 5 ratings" in html
+    assert "4.5 stars: 4 ratings" in html and "1 star: 1 rating<" in html and "5 stars: 0 ratings" in html
+    assert "<strong>3.5</strong>" in html and "average of 6 ratings" in html
     assert "style=" not in html
 
 
