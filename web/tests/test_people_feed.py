@@ -175,9 +175,36 @@ def test_marking_read_with_htmx_answers_the_list_and_the_headers_badge(cast: Cas
     assert 'id="notifications-region"' in html and "<html" not in html
     assert 'id="nav-notifications"' in html and 'hx-swap-oob="true"' in html and '<span class="badge">2' in html
     assert f'id="notification-{first.pk}" tabindex="-1" data-autofocus' in html
+    assert 'id="mark-all-read-control" hx-swap-oob="true"' in html and "Mark all read" in html  # 2 left unread
+    assert 'id="notifications-region" class="notifications-region">' in html  # the marked one takes the focus
     assert "All your notifications are read." in everything.content.decode()
     assert 'class="badge"' not in everything.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_mark_all_read_goes_with_the_last_unread_notification_and_the_focus_moves_to_the_list(cast: Cast):
+    notify(cast.owner, 1)
+    client = cast.client("owner")
+    assert 'id="mark-all-read"' in client.get(NOTIFICATIONS).content.decode()
+
+    html = client.post(READ, {"all": "1", "page": "1"}, **HTMX).content.decode()
+
+    control = html.split('<div id="mark-all-read-control" hx-swap-oob="true">', 1)[1].split("</div>", 1)[0]
+    assert "<button" not in control.replace(" ", "")  # swapped in empty: the button is gone
+    assert 'id="notifications-region" class="notifications-region" tabindex="-1" data-autofocus' in html
+    assert 'id="mark-all-read"' not in client.get(NOTIFICATIONS).content.decode()
+
+
+def test_marking_the_last_unread_one_read_takes_mark_all_read_away(cast: Cast):
+    first, last = notify(cast.owner, 1)  # a follow and a comment
+    client = cast.client("owner")
+
+    one_left = client.post(READ, {"id": first.pk, "page": "1"}, **HTMX).content.decode()
+    none_left = client.post(READ, {"id": last.pk, "page": "1"}, **HTMX).content.decode()
+
+    assert 'id="mark-all-read-control" hx-swap-oob="true"' in one_left and 'id="mark-all-read"' in one_left
+    assert 'id="mark-all-read-control" hx-swap-oob="true"' in none_left and 'id="mark-all-read"' not in none_left
+    assert f'id="notification-{last.pk}" tabindex="-1" data-autofocus' in none_left  # the focus stays on it
 
 
 def test_someone_elses_notifications_stay_unread_and_nonsense_is_refused(cast: Cast):

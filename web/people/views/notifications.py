@@ -39,7 +39,8 @@ def _mark_read_data(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    """Mark notifications read. With htmx, the page's list again, and the header's badge out of band."""
+    """Mark notifications read. With htmx, the page's list again, and the header's badge and the "Mark all read"
+    button (gone when nothing is left unread) out of band."""
     serializer = MarkReadSerializer(data=_mark_read_data(request))
     try:
         serializer.is_valid(raise_exception=True)
@@ -56,5 +57,9 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         return done(request, reverse("web:notifications"), message, error=error)
     ids = serializer.validated_data.get("ids") if not error else None
     marked_id = ids[0] if ids and len(ids) == 1 else None
-    context = _page_context(request, announce=message, announce_error=error, marked_id=marked_id)
+    # "Mark all read" goes with the last unread notification: the focus moves from it to the list.
+    focus_region = not error and bool(serializer.validated_data.get("all"))
+    context = _page_context(
+        request, announce=message, announce_error=error, marked_id=marked_id, focus_region=focus_region
+    )
     return render(request, "web/people/_notifications_changed.html", context)

@@ -12,6 +12,12 @@
       return;
     }
     const wanted = swapped.matches("[data-autofocus]") ? swapped : swapped.querySelector("[data-autofocus]");
+    // htmx wires up what it swapped in only when it settles (20 ms later; longer on a busy page). A key pressed
+    // on the focused control before that would post its form the plain way: a whole new page, the place lost. So
+    // wire it up now, before the keyboard has it (htmx does not wire an element twice).
+    if ((wanted || swapped.contains(document.activeElement)) && window.htmx) {
+      window.htmx.process(swapped);
+    }
     if (wanted && document.activeElement !== wanted) {
       wanted.focus();
     }
