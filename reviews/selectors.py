@@ -42,6 +42,12 @@ def reviews_listed_for(viewer: Viewer) -> QuerySet[Review]:
     return without_blocked(public_reviews(), viewer)
 
 
+def newest_written_reviews(viewer: Viewer, limit: int) -> list[Review]:
+    """The newest public reviews with a text, without those across a block from ``viewer``."""
+    rows = reviews_listed_for(viewer).exclude(body="").order_by("-created_at", "-id")
+    return list(rows[:limit])
+
+
 def reviews_visible_to(viewer: Viewer) -> QuerySet[Review]:
     """The reviews ``viewer`` may open by id: the public ones, plus hidden ones to their author and to admins."""
     if viewer.is_authenticated and viewer.is_staff:

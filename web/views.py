@@ -8,7 +8,7 @@ from activity.selectors import watchlist_of
 from feed.selectors import feed_page
 from recommendations.selectors.for_you import for_you
 from recommendations.selectors.popular import top_rated, trending
-from reviews.selectors import reviews_listed_for
+from reviews.selectors import newest_written_reviews
 from web.caching import cache_anonymous_page
 
 SHELF = 12
@@ -25,7 +25,7 @@ def _visitor_home(request: HttpRequest) -> dict:
     return {
         "trending": trending(days=30, limit=SHELF),
         "top_rated": top_rated(limit=SHELF),
-        "recent_reviews": _recent_reviews(request),
+        "recent_reviews": newest_written_reviews(request.user, limit=6),
     }
 
 
@@ -37,7 +37,3 @@ def _member_home(user: User) -> dict:
         "trending": trending(days=30, limit=SHELF),
     }
 
-
-def _recent_reviews(request: HttpRequest) -> list:
-    rows = reviews_listed_for(request.user).select_related("user", "movie").exclude(body="")
-    return list(rows.order_by("-created_at", "-id")[:6])
