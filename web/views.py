@@ -36,4 +36,3 @@ def _member_home(user: User) -> dict:
         "watchlist": list(watchlist_of(user).select_related("movie")[:6]),
         "trending": trending(days=30, limit=SHELF),
     }
-
