@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from notifications.selectors import unread_count
 
@@ -13,4 +14,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.path.startswith(("/api/", "/admin/")):
         return {"site_name": SITE_NAME}
-    return {"site_name": SITE_NAME, "unread_notifications": unread_count(user)}
+    # Counted when a template shows the badge, not for every partial an htmx answer renders.
+    return {"site_name": SITE_NAME, "unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -23,7 +23,7 @@ MARKS: dict[str, tuple[type[MovieMark], str, str]] = {
     "like": (MovieLike, "You like {title}.", "You no longer like {title}."),
     "watchlist": (WatchlistEntry, "{title} is on your watchlist.", "{title} is off your watchlist."),
 }
-CHANGED_BY_RATING = ["film-rating", "film-marks"]
+CHANGED_BY_RATING = ["film-rating", "film-marks", "film-ratings"]
 
 
 def stars(value: float) -> str:
@@ -64,7 +64,7 @@ def mark(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         movie_unmark(model=model, user=user, movie=movie)
         message = taken_off
-    return film_done(request, movie, ["film-marks"], message.format(title=movie.title))
+    return film_done(request, movie, ["film-marks", "film-ratings"], message.format(title=movie.title))
 
 
 @require_POST
@@ -113,4 +113,4 @@ def review_remove(request: HttpRequest, review_id: int) -> HttpResponse:
         parts = ["film-review", *CHANGED_BY_RATING]
         return film_done(request, movie, parts, "Your review is deleted.", focus="film-review")
     gone = format_html('<li id="review-{}" hx-swap-oob="delete"></li>', review_id)
-    return film_done(request, movie, [], f"{review.user.username}'s review is deleted.", gone)
+    return film_done(request, movie, ["film-ratings"], f"{review.user.username}'s review is deleted.", gone)

@@ -22,7 +22,7 @@ from follows.selectors import followee_ids
 from lists.selectors import lists_with_movie
 from movies.models import Movie
 from movies.ratings import RATINGS, rating_distribution, rating_key
-from movies.selectors import movie_list, movie_summary_rows
+from movies.selectors import SUMMARY_FIELDS, movie_list, movie_summary_rows
 from recommendations.selectors.similar import similar_movies
 from reviews.models import Review, ReviewLike
 from reviews.selectors import REVIEW_ROW_FIELDS, reviews_listed_for, reviews_visible_to
@@ -69,6 +69,11 @@ def film_summary_or_404(pk: int) -> Movie:
     if movie is None:
         raise Http404("No such film.")
     return movie
+
+
+def film_ratings(pk: int) -> Movie:
+    """The film as a summary with its likes and rating distribution: what its controls and its ratings show."""
+    return movie_summary_rows().only(*SUMMARY_FIELDS, "like_count", "rating_distribution").get(pk=pk)
 
 
 def runtime_text(minutes: int | None) -> str:

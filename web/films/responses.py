@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 from movies.models import Movie
-from web.films.page import film_context, film_or_404, member_context
+from web.films.page import film_context, film_or_404, film_ratings, histogram, member_context
 
 # The member's controls on a film's page: the template of each, whose root element has the part's id.
 PARTS = {
@@ -26,6 +26,7 @@ PARTS = {
     "film-marks": "web/films/_marks.html",
     "film-log": "web/films/_log.html",
     "film-review": "web/films/_editor.html",
+    "film-ratings": "web/films/_ratings.html",
 }
 
 View = Callable[..., HttpResponse]
@@ -88,7 +89,9 @@ def film_done(
     if not is_htmx(request):
         messages.success(request, message)
         return redirect(film_url(movie.pk, parts[0] if parts else ""))
-    context = {"film": movie, "oob": True, "focus": focus, **member_context(member(request), movie)}
+    movie = film_ratings(movie.pk)  # as the write left it: its average, counts and histogram
+    context = {"film": movie, "oob": True, "focus": focus, "histogram": histogram(movie)}
+    context.update(member_context(member(request), movie))
     html = [render_to_string(PARTS[part], context, request=request) for part in parts]
     return HttpResponse("".join(html) + extra + live_status(message))
 

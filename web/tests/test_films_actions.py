@@ -164,6 +164,20 @@ def test_toggles_post_the_state_they_ask_for(client, member, movie, name, model)
     assert 'id="live-status" hx-swap-oob="innerHTML"' in html
 
 
+def test_the_films_ratings_follow_a_rating_in_place(client, member, movie, django_assert_max_num_queries):
+    ReviewFactory(movie=movie, rating=2)
+
+    with django_assert_max_num_queries(19):  # the write (savepoints included), then each part drawn once
+        response = client.post(reverse("web:film-rate", args=[movie.pk]), {"rating": "4"}, **HTMX)
+
+    html = response.content.decode()
+    assert '<section id="film-ratings" class="film-ratings" aria-labelledby="ratings-title" hx-swap-oob="true">' in html
+    assert "<strong>3.0</strong>" in html and "average of 2 ratings" in html
+    assert "4 stars: 1 rating<" in html and "2 stars: 1 rating<" in html
+    response = client.post(reverse("web:film-like", args=[movie.pk]), {"on": "1"}, **HTMX)
+    assert "average of 2 ratings · 1 like<" in response.content.decode()
+
+
 def test_liking_keeps_the_films_like_count(client, member, movie):
     client.post(reverse("web:film-like", args=[movie.pk]), {"on": "1"})
 
