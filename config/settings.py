@@ -151,28 +151,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "flix")
+# The cache only holds what the database can compute again: with Redis unreachable, reads are misses and writes
+# are dropped (core.redis_cache). Throttles count in the "throttles" alias: the same Redis, or each process's own
+# memory while it is unreachable, so that limits still apply.
 if REDIS_URL:
+    _redis_options = {
+        # A Redis that stops answering costs this long, once per process per second, instead of hanging requests.
+        "socket_connect_timeout": _env_float("REDIS_SOCKET_TIMEOUT", 5.0),
+        "socket_timeout": _env_float("REDIS_SOCKET_TIMEOUT", 5.0),
+    }
+    _redis = {"BACKEND": "core.redis_cache.DegradingRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # A Redis that stops answering fails requests after this long instead of hanging them.
-            "OPTIONS": {
-                "socket_connect_timeout": _env_float("REDIS_SOCKET_TIMEOUT", 5.0),
-                "socket_timeout": _env_float("REDIS_SOCKET_TIMEOUT", 5.0),
-            },
-        }
+        "default": {**_redis, "OPTIONS": _redis_options},
+        "throttles": {**_redis, "OPTIONS": {**_redis_options, "LOCAL_FALLBACK": True}},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "flixreview",
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
+    _local_memory = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "flixreview",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
+    # The same LOCATION: one store in the process for both.
+    CACHES = {"default": _local_memory, "throttles": _local_memory}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -226,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.throttling.AnonRateThrottle",
         "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -13,7 +13,9 @@ every request reads (measured: rendered movie summaries, which every recommendat
 trip and unpickling would cost more than the value saves.
 
 With Redis the generation is shared by every process; with the local-memory cache each process has its own, so
-another process may serve a value up to its timeout old: run several processes with REDIS_URL set.
+another process may serve a value up to its timeout old: run several processes with REDIS_URL set. While Redis is
+unreachable, nothing versioned is reused (every read computes), and once it answers again each process that missed
+the generation meanwhile moves it on, so that nothing cached before the outage hides a write made during it.
 """
 
 import functools
@@ -41,11 +43,29 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1_000
 
 
-def current_generation() -> int:
+# Set when this process could not read or move the generation because the cache was unreachable: a write made
+# meanwhile did not move it, and values cached before the outage may still be there when the cache is back.
+_generation_missed = threading.Event()
+
+
+def _stored_generation() -> int | None:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY, 0)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def current_generation() -> int:
+    if _generation_missed.is_set() and _stored_generation() is not None:
+        _generation_missed.clear()
+        bump_generation()
+    generation = _stored_generation()
+    if generation is None:
+        # The cache keeps nothing: a generation for this call alone, so that nothing versioned (a worker's
+        # ProcessMemo included) is reused while writes cannot move the generation on.
+        _generation_missed.set()
+        return _fresh_generation()
     return generation
 
 
@@ -53,7 +73,9 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        added = cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        if not added and cache.get(GENERATION_KEY) is None:
+            _generation_missed.set()
 
 
 def catalogue_changed() -> None:

@@ -1,10 +1,29 @@
+"""The throttles count requests in the "throttles" cache: Redis, shared by every process, or each process's own
+memory while Redis is unreachable (see config/settings.py), so that limits still apply during an outage."""
+
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, throttling
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+THROTTLE_CACHE = "throttles"
 
-class AuthRateThrottle(SimpleRateThrottle):
+
+class CountsInThrottleCache(SimpleRateThrottle):
+    """A throttle whose request histories live in the "throttles" cache."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Looked up per throttle rather than at import (as DRF's class attribute is), so a settings change applies.
+        self.cache = caches[THROTTLE_CACHE]
+
+
+class AnonRateThrottle(CountsInThrottleCache, throttling.AnonRateThrottle):
+    """DRF's per-address limit for anonymous clients."""
+
+
+class AuthRateThrottle(CountsInThrottleCache):
     """Per client address, whoever is logged in: slows password guessing and sign-up floods."""
 
     scope = "auth"
@@ -13,7 +32,7 @@ class AuthRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(CountsInThrottleCache, throttling.UserRateThrottle):
     """Per logged-in user only; anonymous clients are AnonRateThrottle's, so they are not counted twice."""
 
     def get_cache_key(self, request, view) -> str | None:
@@ -22,7 +41,7 @@ class UserRateThrottle(throttling.UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-class MemberScopedRateThrottle(SimpleRateThrottle):
+class MemberScopedRateThrottle(CountsInThrottleCache):
     """Per logged-in user, at the rate its ``scope`` has in DEFAULT_THROTTLE_RATES; anonymous clients are left to
     AnonRateThrottle."""
 

@@ -4,6 +4,8 @@
 - `/health/live`: the process answers. No I/O, so a slow dependency never gets the process killed.
 - `/health/ready`: database, cache and (when CELERY_BROKER_URL is set) the broker answer; 503 with
   the failed dependencies named otherwise. Take the instance out of rotation, don't restart it.
+  An unreachable Redis cache is not a failure: requests are served without it (core.redis_cache), and the
+  answer is 200 with status `degraded`, naming it.
 
 Live and ready are answered ahead of host validation and the HTTPS redirect by
 `core.middleware.HealthProbeMiddleware`; the routes in `config.urls` reach the same views.
@@ -13,10 +15,12 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
+
+from core.redis_cache import outage_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +45,28 @@ def check_database() -> None:
         cursor.fetchone()
 
 
+class Degraded(Exception):
+    """The dependency is down, and requests are served without it."""
+
+    def __init__(self, details: dict[str, float | int]) -> None:
+        super().__init__(details)
+        self.details = details
+
+
 def check_cache() -> None:
     key = f"health:ready:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     try:
-        if cache.get(key) != "1":
-            raise RuntimeError("cache did not return the value just written")
+        if cache.get(key) == "1":
+            return
     finally:
         cache.delete(key)
+    outage = outage_of(caches["default"])
+    if outage is not None:
+        raise Degraded(
+            {"unreachable_for_seconds": round(outage.seconds, 1), "calls_served_without_it": outage.calls_without_redis}
+        )
+    raise RuntimeError("cache did not return the value just written")
 
 
 def check_broker() -> bool:
@@ -69,9 +87,14 @@ def check_broker() -> bool:
 def health_ready(request):
     checks: dict[str, str] = {}
     failed: list[str] = []
+    degraded: dict[str, dict] = {}
     for name, check in (("database", check_database), ("cache", check_cache), ("broker", check_broker)):
         try:
             result = check()
+        except Degraded as exc:
+            # The backend logged the outage (once a minute at most): every probe repeating it would drown it.
+            checks[name] = "degraded"
+            degraded[name] = exc.details
         except Exception as exc:
             logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
             checks[name] = "unreachable"
@@ -81,4 +104,6 @@ def health_ready(request):
     if failed:
         # Each failure was logged above with its cause (core.logging.SkipFailedReadinessProbes drops the generic line).
         return JsonResponse({"status": "unavailable", "failed": failed, "checks": checks}, status=503)
+    if degraded:
+        return JsonResponse({"status": "degraded", "degraded": degraded, "checks": checks})
     return JsonResponse({"status": "ok", "checks": checks})

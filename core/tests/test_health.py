@@ -1,10 +1,14 @@
-"""/health/ (database round trip), /health/live (no I/O) and /health/ready (every dependency)."""
+"""/health/ (database round trip), /health/live (no I/O) and /health/ready (every dependency).
+
+The cache really unreachable: core/tests/test_redis_cache.py and test_cache_outage.py."""
 
 import os
 from unittest import mock
 
 import pytest
 from django.db import DatabaseError
+
+from core.views import Degraded
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +99,21 @@ def test_ready_503_lists_every_failure_and_logs_each(client, caplog):
     assert any("cache failed: ConnectionError" in m for m in messages)
     # Our warnings name the cause; Django's generic "Service Unavailable" error line is skipped.
     assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+def test_ready_200_degraded_when_the_cache_is_down_and_served_without(client, settings, caplog):
+    settings.CELERY_BROKER_URL = ""
+    outage = Degraded({"unreachable_for_seconds": 12.5, "calls_served_without_it": 40})
+    with mock.patch("core.views.check_cache", side_effect=outage), caplog.at_level("WARNING"):
+        response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "degraded": {"cache": {"unreachable_for_seconds": 12.5, "calls_served_without_it": 40}},
+        "checks": {"database": "ok", "cache": "degraded", "broker": "skipped"},
+    }
+    # The cache logs its outage itself, once a minute at most; a probe every few seconds does not repeat it.
+    assert not [r for r in caplog.records if r.name == "core.views"]
 
 
 def test_ready_database_failure_is_real(client):

@@ -203,8 +203,13 @@ def test_services_are_configured_from_urls_with_timeouts():
     assert database["HOST"] == "db.internal"
     assert database["OPTIONS"]["connect_timeout"] == 3
     cache = values["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "core.redis_cache.DegradingRedisCache"
+    assert cache["LOCATION"] == "redis://cache.internal:6379/0"
     assert cache["OPTIONS"] == {"socket_connect_timeout": 1.5, "socket_timeout": 1.5}
+    # The throttles count in the same Redis, and in each process's memory while it is unreachable.
+    throttles = values["CACHES"]["throttles"]
+    assert {**throttles, "OPTIONS": cache["OPTIONS"]} == cache
+    assert throttles["OPTIONS"] == {**cache["OPTIONS"], "LOCAL_FALLBACK": True}
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/1"
     assert values["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6379/1"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
@@ -217,6 +222,7 @@ def test_development_defaults_need_no_services():
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["OPTIONS"] == values["SQLITE_OPTIONS"]
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CACHES"]["throttles"] == values["CACHES"]["default"]  # one store in the process
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
     assert values["LOG_FORMAT"] == "plain"
     # Opening the SQLite file per request cost more than most requests; its connection is kept like any other.
