@@ -78,7 +78,9 @@ def user_update(*, user: User, preferred_genres: list | None = None, **fields: A
             _file_delete_on_commit(user.avatar.storage, previous_avatar)
         if preferred_genres is not None:
             user.preferred_genres.set(preferred_genres)
-            catalogue_changed()  # their for-you list is drawn from these genres
+        # Cached pages show the profile (a diary made private must stop showing at once); for-you is drawn from
+        # the preferred genres.
+        catalogue_changed()
     return user
 
 
@@ -107,3 +109,4 @@ def user_remove(*, user: User) -> None:
     user_refresh_tokens_revoke(user=user)
     _file_delete_on_commit(user.avatar.storage, user.avatar.name)
     user.delete()
+    catalogue_changed()

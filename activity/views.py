@@ -24,6 +24,7 @@ from activity.serializers import (
     WatchlistItemSerializer,
 )
 from activity.viewer import with_viewer
+from core.caching import cache_visitor_read
 from core.filters import BIGINT_MAX, FilterBackend, StrictOrderingFilter
 from movies.models import Movie
 from movies.views import MovieViewSet as CatalogueMovieViewSet
@@ -118,6 +119,7 @@ class MemberDiaryView(generics.ListAPIView):
         return selectors.with_movie_genres(super().paginate_queryset(queryset) or [])
 
     @extend_schema(tags=["diary"])
+    @cache_visitor_read
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -162,6 +164,7 @@ class MemberWatchlistView(_WatchlistListView):
         return self._owner
 
     @extend_schema(tags=["watchlist"])
+    @cache_visitor_read
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -240,6 +243,7 @@ class MemberProfileView(APIView):
     """A member's public profile with their counts (a private diary or watchlist shows no count to others)."""
 
     @extend_schema(responses=MemberProfileSerializer, tags=["accounts"])
+    @cache_visitor_read
     def get(self, request: Request, username: str) -> Response:
         member = selectors.member_visible(username, request.user)
         profile = MemberProfileSerializer(

@@ -6,7 +6,8 @@ old number is served again. Values are never deleted one by one: they age out of
 
 Two kinds of value live here:
 - ``cached()``: a computed value (a recommendation list, a movie's neighbours) under a named key;
-- ``cache_public_read``: a public GET handler's whole response, the same for every caller.
+- ``cache_public_read``: a public GET handler's whole response, the same for every caller; ``cache_visitor_read``
+  the same for visitors only, where a member's answer is their own.
 
 ``ProcessMemo`` keeps small values under the same versioned keys in the worker's own memory, for data that nearly
 every request reads (measured: rendered movie summaries, which every recommendation list embeds), where a round
@@ -123,6 +124,20 @@ def cache_public_read(handler: Callable[..., Response]) -> Callable[..., Respons
         if response.status_code == 200:
             cache.set(key, response.data, seconds)
         return response
+
+    return wrapper
+
+
+def cache_visitor_read(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """For reads whose answer depends on who asks (a member's privacy, blocks, their own things): a visitor's answer
+    is the same for every visitor, so it is cached as cache_public_read does; a member's is computed each time."""
+    shared = cache_public_read(handler)
+
+    @functools.wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if request.user.is_authenticated:
+            return handler(view, request, *args, **kwargs)
+        return shared(view, request, *args, **kwargs)
 
     return wrapper
 

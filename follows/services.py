@@ -7,6 +7,7 @@ from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
+from core.caching import catalogue_changed
 from follows.models import Block, Follow
 from follows.selectors import ensure_not_blocked
 
@@ -18,11 +19,16 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     with transaction.atomic():
         _lock_pair(follower, followee)
         ensure_not_blocked(follower, followee.pk)
-        return _get_or_create(Follow, follower=follower, followee=followee)
+        follow, created = _get_or_create(Follow, follower=follower, followee=followee)
+        if created:
+            catalogue_changed()  # cached profiles show follower counts
+        return follow, created
 
 
 def follow_delete(*, follower: User, followee: User) -> bool:
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        catalogue_changed()
     return bool(deleted)
 
 
@@ -34,7 +40,8 @@ def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
     _lock_pair(blocker, blocked)
     block, created = _get_or_create(Block, blocker=blocker, blocked=blocked)
     pair = Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-    Follow.objects.filter(pair).delete()
+    if Follow.objects.filter(pair).delete()[0]:
+        catalogue_changed()
     return block, created
 
 

@@ -1,7 +1,11 @@
 """Whole-response caching of public reads, and that every kind of write drops it at once."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.services import user_remove
+from follows.services import follow_create
 from tests.factories import GenreFactory, MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +107,52 @@ def test_zero_seconds_turns_the_cache_off(api_client, settings, django_assert_nu
     api_client.get("/api/movies/")
     with django_assert_num_queries(3):  # COUNT, the page, its genres: nothing came from the cache
         api_client.get("/api/movies/")
+
+
+MEMBER_READS = ["/api/users/{name}/", "/api/users/{name}/diary/", "/api/users/{name}/watchlist/"]
+
+
+@pytest.mark.parametrize("path", MEMBER_READS)
+def test_a_visitors_read_of_a_member_is_cached_and_a_members_is_not(
+    api_client, user_client, other_user, django_assert_num_queries, path
+):
+    url = path.format(name=other_user.username)
+    api_client.get(url)
+
+    with django_assert_num_queries(0):
+        assert api_client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as member_read:
+        assert user_client.get(url).status_code == 200
+    assert len(member_read) > 0  # computed for the member, not the visitors' answer
+
+
+@pytest.mark.parametrize("path", MEMBER_READS[1:])
+def test_a_diary_or_watchlist_made_private_is_gone_from_the_next_visitors_read(
+    api_client, other_user, other_client, run_on_commit, path
+):
+    url = path.format(name=other_user.username)
+    field = "diary_public" if "diary" in path else "watchlist_public"
+    assert api_client.get(url).status_code == 200
+
+    run_on_commit(lambda: other_client.patch("/api/users/me/", {field: False}, format="json"))
+
+    assert api_client.get(url).status_code == 404
+    assert other_client.get(url).status_code == 200  # its owner still reads it
+
+
+def test_a_new_follower_shows_in_the_next_visitors_read_of_the_profile(api_client, user, other_user, run_on_commit):
+    url = f"/api/users/{other_user.username}/"
+    assert api_client.get(url).json()["follower_count"] == 0
+
+    run_on_commit(lambda: follow_create(follower=user, followee=other_user))
+
+    assert api_client.get(url).json()["follower_count"] == 1
+
+
+def test_a_deleted_account_is_gone_from_the_next_visitors_read(api_client, other_user, run_on_commit):
+    url = f"/api/users/{other_user.username}/"
+    assert api_client.get(url).status_code == 200
+
+    run_on_commit(lambda: user_remove(user=other_user))
+
+    assert api_client.get(url).status_code == 404

@@ -1,7 +1,10 @@
 """Anonymous pages come from the shared cache until something changes; members' pages never do."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from activity.services import diary_entry_create
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +41,22 @@ def test_members_pages_are_never_cached(client, page_cache):
     assert "Welcome back, memberone" in client.get("/").content.decode()
     client.logout()
     assert "Welcome back" not in client.get("/").content.decode()
+
+
+def test_a_diary_made_private_leaves_the_visitors_cached_profile_at_once(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    member = UserFactory(username="keeper")
+    diary_entry_create(user=member, movie=MovieFactory(title="Secret Screening"))
+    profile = reverse("web:profile", args=["keeper"])
+    assert "Secret Screening" in client.get(profile).content.decode()
+
+    owner = Client()
+    owner.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(
+            reverse("web:settings-privacy"), {"watchlist_public": "on"}
+        )
+
+    html = client.get(profile).content.decode()
+    assert "Secret Screening" not in html and "keeper keeps their diary private." in html
