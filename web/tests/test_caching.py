@@ -54,9 +54,7 @@ def test_a_diary_made_private_leaves_the_visitors_cached_profile_at_once(
     owner = Client()
     owner.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        owner.post(
-            reverse("web:settings-privacy"), {"watchlist_public": "on"}
-        )
+        owner.post(reverse("web:settings-privacy"), {"watchlist_public": "on"})
 
     html = client.get(profile).content.decode()
     assert "Secret Screening" not in html and "keeper keeps their diary private." in html
