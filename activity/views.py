@@ -25,6 +25,7 @@ from activity.serializers import (
 )
 from activity.viewer import with_viewer
 from core.filters import BIGINT_MAX, FilterBackend, StrictOrderingFilter
+from core.throttling import SocialWriteRateThrottle
 from movies.models import Movie
 from movies.views import MovieViewSet as CatalogueMovieViewSet
 
@@ -200,6 +201,9 @@ class MovieLikeView(MovieMarkView):
     """Like a film."""
 
     model = MovieLike
+
+    def get_throttles(self) -> list:
+        return [*super().get_throttles(), SocialWriteRateThrottle()]
 
 
 @_mark_schema("watchlist")
