@@ -7,6 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# A few kilobytes of PNG can declare a gigapixel image, which every browser showing it would have to decode.
+AVATAR_MAX_SIDE = 4096
 RESERVED_USERNAMES = {"me", "register", "login", "logout", "token", "profile", "admin", "api"}
 
 
@@ -21,12 +23,14 @@ def validate_avatar(file) -> None:
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         with Image.open(file) as image:
-            image_format = image.format
+            image_format, sides = image.format, image.size
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError("Avatar must be a valid image file.") from None
     finally:
         file.seek(position)
+    if max(sides) > AVATAR_MAX_SIDE:
+        raise ValidationError(f"Avatar must be at most {AVATAR_MAX_SIDE} x {AVATAR_MAX_SIDE} pixels.")
     if image_format not in ALLOWED_AVATAR_FORMATS:
         allowed = ", ".join(sorted(ALLOWED_AVATAR_FORMATS))
         raise ValidationError(f"Avatar must be one of {allowed}, got {image_format}.")

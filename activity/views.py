@@ -26,6 +26,7 @@ from activity.serializers import (
 from activity.viewer import with_viewer
 from core.caching import cache_visitor_read
 from core.filters import BIGINT_MAX, FilterBackend, StrictOrderingFilter
+from core.throttling import SocialWriteRateThrottle
 from movies.models import Movie
 from movies.views import MovieViewSet as CatalogueMovieViewSet
 
@@ -203,6 +204,9 @@ class MovieLikeView(MovieMarkView):
     """Like a film."""
 
     model = MovieLike
+
+    def get_throttles(self) -> list:
+        return [*super().get_throttles(), SocialWriteRateThrottle()]
 
 
 @_mark_schema("watchlist")

@@ -1,7 +1,7 @@
 """FlixReview settings: every value comes from the environment, with embedded defaults for local use.
 
 `DJANGO_ENV` is `development` (default) or `production`. Production has no insecure defaults:
-a missing `SECRET_KEY` stops start-up.
+a missing `SECRET_KEY` or `ALLOWED_HOSTS`, or `DEBUG=true`, stops start-up.
 """
 
 from datetime import timedelta
@@ -39,6 +39,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
 
 DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
+if IS_PRODUCTION and DEBUG:
+    # Debug pages show settings, source and tracebacks to anyone who makes a request fail.
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if IS_PRODUCTION and not ALLOWED_HOSTS:
     # Without it every request would get a 400; say so at start-up instead.
@@ -235,6 +238,7 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "1200/minute"),
         "auth": env_str("THROTTLE_AUTH", "10/minute"),
         "comments": env_str("THROTTLE_COMMENTS", "30/minute"),
+        "social": env_str("THROTTLE_SOCIAL", "30/minute"),
         "exports": env_str("THROTTLE_EXPORTS", "10/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
@@ -280,6 +284,8 @@ TMDB_IMAGE_BASE_URL = env_str("TMDB_IMAGE_BASE_URL", "https://image.tmdb.org/t/p
 TMDB_TIMEOUT = env_int("TMDB_TIMEOUT", 10)
 TMDB_RATE_LIMIT = env_int("TMDB_RATE_LIMIT", 40)
 TMDB_DOWNLOAD_POSTERS = env_bool("TMDB_DOWNLOAD_POSTERS", default=False)
+# Posters are fetched from public addresses only; a local mirror (or a test's image host) needs this.
+TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES = env_bool("TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- Recommendations ------------------------------------------------------------------------
 RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 60)

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.authentication import member
 from accounts.selectors import active_member
+from core.throttling import SocialWriteRateThrottle
 from follows import selectors, services
 from follows.models import Block, Follow
 from follows.serializers import (
@@ -27,6 +28,9 @@ def _created_or_ok(created: bool) -> int:
 
 class FollowView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+
+    def get_throttles(self) -> list:
+        return [*super().get_throttles(), SocialWriteRateThrottle()]
 
     @extend_schema(tags=TAGS, request=None, responses={200: FollowStateSerializer, 201: FollowStateSerializer})
     def put(self, request: Request, username: str) -> Response:

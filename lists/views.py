@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.authentication import member
 from core.filters import FilterBackend
+from core.throttling import SOCIAL_WRITE_THROTTLES
 from lists import selectors, services
 from lists.filters import FilmListFilter
 from lists.models import FilmList, ListItem
@@ -94,7 +95,12 @@ class FilmListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={200: FilmListLikeSerializer, 201: FilmListLikeSerializer},
     )
     @extend_schema(methods=["DELETE"], tags=["lists"], responses={204: None})
-    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=SOCIAL_WRITE_THROTTLES,
+    )
     def like(self, request: Request, pk: str) -> Response:
         """Like someone else's list (201, then 200 when you already did); DELETE takes the like back (204)."""
         film_list = selectors.list_to_act_on(int(pk), request.user)

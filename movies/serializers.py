@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from core.filters import BIGINT_MAX
+from core.origins import on_origin_of, origin
 from core.representation import FastRepresentationMixin
 from core.serializers import RejectUnknownFieldsMixin
 from movies.models import Genre, Movie
@@ -90,6 +92,20 @@ class MovieSerializer(FastRepresentationMixin, RejectUnknownFieldsMixin, seriali
         if not value.strip():
             raise serializers.ValidationError("Title cannot be blank.")
         return value.strip()
+
+    def validate_poster_url(self, url: str) -> str:
+        return self._on_image_host(url, "poster_url")
+
+    def validate_backdrop_url(self, url: str) -> str:
+        return self._on_image_host(url, "backdrop_url")
+
+    def _on_image_host(self, url: str, field: str) -> str:
+        """Image URLs name TMDB's image host (TMDB_IMAGE_BASE_URL) only, so that no page or client is sent to load
+        an image from anywhere else; the URL a movie already has may be sent back unchanged."""
+        if not url or url == getattr(self.instance, field, None) or on_origin_of(url, settings.TMDB_IMAGE_BASE_URL):
+            return url
+        scheme, host, _ = origin(settings.TMDB_IMAGE_BASE_URL)
+        raise serializers.ValidationError(f"Images come from TMDB's image host, {scheme}://{host}.")
 
     def validate_genre_ids(self, ids: list[int]) -> list[int]:
         unique_ids = list(dict.fromkeys(ids))

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core.caching import cache_public_read
 from core.filters import BIGINT_MAX, StrictOrderingFilter
 from core.permissions import IsAdminOrReadOnly
+from core.throttling import SOCIAL_WRITE_THROTTLES
 from follows.selectors import has_blocks
 from movies.models import Movie
 from reviews import selectors, services
@@ -122,7 +123,12 @@ class ReviewViewSet(BlockAwareListing, viewsets.ModelViewSet):
         responses={200: ReviewLikeSerializer, 201: ReviewLikeSerializer},
     )
     @extend_schema(methods=["DELETE"], tags=["reviews"], responses={204: None})
-    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=SOCIAL_WRITE_THROTTLES,
+    )
     def like(self, request, pk=None):
         """Like someone else's review (201, then 200 when you already did); DELETE takes the like back (204)."""
         review = self.get_object()

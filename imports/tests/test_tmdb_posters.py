@@ -31,6 +31,7 @@ def fake_tmdb_app(image_host) -> FakeTmdb:
 def posters_on(fake_tmdb, tmdb_settings, image_host):
     tmdb_settings.TMDB_DOWNLOAD_POSTERS = True
     tmdb_settings.TMDB_IMAGE_BASE_URL = image_host.url_for("/t/p/")
+    tmdb_settings.TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES = True  # the image host here is on localhost
     return fake_tmdb
 
 
@@ -77,6 +78,17 @@ def test_another_host_than_the_configured_one_is_rejected(posters_on, tmdb_setti
     assert "not on the configured image host" in outcome.poster_error
     assert image_host.log == []
     assert not Movie.objects.get(tmdb_id=550).poster_file
+
+
+def test_an_image_host_at_a_private_address_is_refused_unless_allowed(posters_on, tmdb_settings, image_host):
+    tmdb_settings.TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES = False
+
+    outcome = catalogue.import_movie(550)
+
+    assert outcome.status == "created"
+    assert outcome.poster_error.startswith("PosterRejected: localhost resolves to ")
+    assert outcome.poster_error.endswith("a private or loopback address")
+    assert image_host.log == []
 
 
 def test_a_redirect_is_not_followed(posters_on, image_host):

@@ -15,7 +15,8 @@ by name regardless of case (the existing genre then takes the TMDB id), and crea
 "Science Fiction" and a local "Sci-Fi" stay two genres.
 
 Posters (``TMDB_DOWNLOAD_POSTERS``): after the movie is committed, its w500 poster is fetched from the configured
-image host only (``TMDB_IMAGE_BASE_URL``'s scheme, host and port), without following redirects, as a JPEG, PNG, WebP
+image host only (``TMDB_IMAGE_BASE_URL``'s scheme, host and port) at a public address (no private, loopback or
+link-local one, unless ``TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES``), without following redirects, as a JPEG, PNG, WebP
 or GIF of at most ``POSTER_MAX_BYTES``, into ``Movie.poster_file``. A failed download is logged and reported in the
 outcome; it never fails the import.
 """
@@ -24,12 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import logging
 import os
+import socket
 import threading
 from collections.abc import Iterable
 from typing import Any, Literal, cast
-from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -39,6 +41,7 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from core.origins import DEFAULT_PORTS, on_origin_of, origin
 from imports.tmdb.client import USER_AGENT, TmdbClient
 from imports.tmdb.errors import TmdbError
 from imports.tmdb.types import Genre as TmdbGenre
@@ -256,43 +259,65 @@ def import_movie(tmdb_id: int, *, client: TmdbClient | None = None) -> ImportOut
 
 
 class PosterRejected(Exception):
-    """A poster download that broke a rule (host, redirect, status, type, size)."""
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default_port = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or default_port
+    """A poster download that broke a rule (host, address, redirect, status, type, size)."""
 
 
 def poster_download(url: str, *, max_bytes: int | None = None, timeout: float | None = None) -> bytes:
-    """The image at ``url``, which must be on the TMDB_IMAGE_BASE_URL origin, at most ``max_bytes`` (default
-    POSTER_MAX_BYTES) long; raises PosterRejected otherwise."""
+    """The image at ``url``, which must be on the TMDB_IMAGE_BASE_URL origin and reach a public address (unless
+    TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES), at most ``max_bytes`` (default POSTER_MAX_BYTES) long; raises
+    PosterRejected otherwise."""
     max_bytes = POSTER_MAX_BYTES if max_bytes is None else max_bytes
-    allowed = _origin(settings.TMDB_IMAGE_BASE_URL or "")
-    if allowed[0] not in {"http", "https"} or _origin(url) != allowed:
-        raise PosterRejected(f"{url} is not on the configured image host {allowed[0]}://{allowed[1]}")
+    if not on_origin_of(url, settings.TMDB_IMAGE_BASE_URL or ""):
+        scheme, host, _ = origin(settings.TMDB_IMAGE_BASE_URL or "")
+        raise PosterRejected(f"{url} is not on the configured image host {scheme}://{host}")
+    target = httpx.URL(url)
+    host = target.raw_host.decode("ascii")
+    address = _public_address(host, target.port or DEFAULT_PORTS[target.scheme])
     timeout = settings.TMDB_TIMEOUT if timeout is None else timeout
-    # A client of its own: the TMDB API client sends the API token, which the image host must never see.
+    # A client of its own: the TMDB API client sends the API token, which the image host must never see. It connects
+    # to the address just vetted (no second lookup for DNS to answer differently), naming the host for HTTP and TLS.
     with (
         httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as http,
-        http.stream("GET", url) as response,
+        http.stream(
+            "GET",
+            target.copy_with(host=address),
+            headers={"Host": target.netloc.decode("ascii")},
+            extensions={"sni_hostname": host},
+        ) as response,
     ):
-        if response.is_redirect:
-            raise PosterRejected(f"redirect to {response.headers.get('location', '?')} not followed")
-        if response.status_code != 200:
-            raise PosterRejected(f"HTTP {response.status_code}")
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in POSTER_CONTENT_TYPES:
-            raise PosterRejected(f"content type {content_type or 'missing'!r} is not a poster image")
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise PosterRejected(f"{declared} bytes is over the {max_bytes}-byte limit")
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > max_bytes:
-                raise PosterRejected(f"more than the {max_bytes}-byte limit")
+        _check_poster_response(response, max_bytes)
+        return _read_at_most(response, max_bytes)
+
+
+def _public_address(host: str, port: int) -> str:
+    """The first address ``host`` resolves to, once none of them is private, loopback, link-local or reserved."""
+    addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not settings.TMDB_POSTERS_ALLOW_PRIVATE_ADDRESSES:
+        private = [address for address in addresses if not ipaddress.ip_address(address).is_global]
+        if private:
+            raise PosterRejected(f"{host} resolves to {private[0]}, a private or loopback address")
+    return addresses[0]
+
+
+def _check_poster_response(response: httpx.Response, max_bytes: int) -> None:
+    if response.is_redirect:
+        raise PosterRejected(f"redirect to {response.headers.get('location', '?')} not followed")
+    if response.status_code != 200:
+        raise PosterRejected(f"HTTP {response.status_code}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in POSTER_CONTENT_TYPES:
+        raise PosterRejected(f"content type {content_type or 'missing'!r} is not a poster image")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise PosterRejected(f"{declared} bytes is over the {max_bytes}-byte limit")
+
+
+def _read_at_most(response: httpx.Response, max_bytes: int) -> bytes:
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise PosterRejected(f"more than the {max_bytes}-byte limit")
     return bytes(body)
 
 

@@ -8,7 +8,8 @@
 Every call has a timeout and goes through a client-side rate limiter (40 requests/s by default). 429 (honouring
 ``Retry-After``), 5xx, timeouts and connection errors are retried with exponential backoff and jitter, up to
 ``max_retries`` times, then raise :class:`TmdbUnavailable`; 401 and 404 are never retried (:class:`TmdbAuthError`,
-:class:`TmdbNotFound`). A 2xx body that is cut off or not JSON is retried the same way and raises
+:class:`TmdbNotFound`). Requests go to the base URL's host only, and redirects are never followed (a 3xx is an
+error). A 2xx body that is cut off or not JSON is retried the same way and raises
 :class:`TmdbBadResponse` once the retries are spent; JSON of the wrong shape, and a body over ``max_response_bytes``,
 raise it at once (asking again would get the same answer). The API token / key never appear in logs, exception
 messages or reprs.
@@ -22,7 +23,6 @@ import json
 import logging
 import math
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -42,6 +42,7 @@ from .errors import (
     redact_url,
 )
 from .types import (
+    IMDB_ID_PATTERN,
     Genre,
     ImageConfiguration,
     MovieDetails,
@@ -58,7 +59,6 @@ T = TypeVar("T")
 MIN_PAGE = 1
 MAX_PAGE = 500  # TMDB answers 400 (status_code 22) past page 500
 USER_AGENT = "FlixReview-TMDB/1.0"
-IMDB_ID_PATTERN = re.compile(r"tt\d+")  # an IMDb title id, e.g. tt0137523
 # TMDB's largest bodies (a film's full credits) are a few hundred kB; anything far past that is not TMDB.
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 
@@ -376,6 +376,7 @@ class TmdbClient:
         """GET ``path`` (relative to the base URL) with auth, rate limiting and retries; return the JSON object."""
         request_params = {**(params or {}), **self._auth_params}
         url = self._redacted_url(path, request_params)
+        self._ensure_on_base_host(path, url)
         attempts = max(self.config.max_retries, 0) + 1
         failure = _Failure("no attempt made")
         for attempt in range(1, attempts + 1):
@@ -506,6 +507,13 @@ class TmdbClient:
             raise TmdbBadResponse(
                 self._scrub(f"TMDB {what}: unexpected response shape ({exc})"), status_code=200
             ) from None
+
+    def _ensure_on_base_host(self, path: str, url: str) -> None:
+        """Every request goes to TMDB_API_BASE_URL's scheme, host and port: an absolute URL to anywhere else is
+        refused before anything is sent (with the credentials that every request carries)."""
+        target, base = self._http.build_request("GET", path).url, self._http.base_url
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise TmdbError(f"TMDB GET {url}: not on TMDB_API_BASE_URL's host; refused", url=url)
 
     def _redacted_url(self, path: str, params: Mapping[str, Any]) -> str:
         return redact_url(self._http.build_request("GET", path, params=params).url)

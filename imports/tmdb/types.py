@@ -5,18 +5,28 @@ quirks: ``release_date: ""`` (and unparseable dates) become ``None``, ``overview
 ``poster_path``/``backdrop_path``/``imdb_id`` ``null`` or ``""`` become ``None``, ``runtime``/``budget``/``revenue``
 missing, ``null`` or ``0`` (TMDB's "unknown") become ``None``, and missing ``credits``/``keywords``/``genres`` become
 empty tuples. Values of the wrong type count as missing (a title that is an object is no title), and numbers too big
-for our columns (ids past 32 bits, amounts past 64) as unknown. A body that is not an object, or lacks a usable
-``id``, raises ``ValueError`` (the client turns that into :class:`imports.tmdb.errors.TmdbBadResponse`).
+for our columns (ids past 32 bits, amounts past 64) as unknown. Text is kept as text (markup included: pages escape
+it), an overview to ``MAX_OVERVIEW`` characters, keywords and directors to ``MAX_KEYWORDS`` and ``MAX_DIRECTORS``; an
+``imdb_id`` that is not ``tt`` and digits, or an image path that is not one file name (``/abc.jpg``), counts as
+missing, and so does an image base URL that is not http(s). A body that is not an object, or lacks a usable ``id``,
+raises ``ValueError`` (the client turns that into :class:`imports.tmdb.errors.TmdbBadResponse`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_CAST = 10
+MAX_DIRECTORS = 10
+MAX_KEYWORDS = 100
+MAX_OVERVIEW = 10_000  # characters: TMDB's longest run to a few thousand
+IMDB_ID_PATTERN = re.compile(r"tt\d+")  # an IMDb title id, e.g. tt0137523
+IMAGE_PATH_PATTERN = re.compile(r"/[A-Za-z0-9_-][A-Za-z0-9_.-]*")  # TMDB's image paths: one file name, "/abc.jpg"
 DEFAULT_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 DEFAULT_POSTER_SIZES = ("w92", "w154", "w185", "w342", "w500", "w780", "original")
 DEFAULT_BACKDROP_SIZES = ("w300", "w780", "w1280", "original")
@@ -87,6 +97,20 @@ def _text(value: Any) -> str:
 def _optional_text(value: Any) -> str | None:
     text = _text(value).strip()
     return text or None
+
+
+def _matching(pattern: re.Pattern[str], value: Any) -> str | None:
+    text = _optional_text(value)
+    return text if text is not None and pattern.fullmatch(text) else None
+
+
+def _web_url(value: Any) -> str | None:
+    """An http(s) URL with a host; None for anything else (``javascript:``, ``//host``, a path)."""
+    text = _optional_text(value)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme in {"http", "https"} and parts.hostname else None
 
 
 def _date_or_none(value: Any) -> dt.date | None:
@@ -176,18 +200,18 @@ class MovieDetails:
         return cls(
             id=_require_id(data, "movie"),
             title=_text(data.get("title")).strip(),
-            overview=_text(data.get("overview")),
+            overview=_text(data.get("overview"))[:MAX_OVERVIEW],
             release_date=_date_or_none(data.get("release_date")),
             runtime=_positive_or_none(data.get("runtime")),
             budget=_positive_or_none(data.get("budget")),
             revenue=_positive_or_none(data.get("revenue")),
-            imdb_id=_optional_text(data.get("imdb_id")),
-            poster_path=_optional_text(data.get("poster_path")),
-            backdrop_path=_optional_text(data.get("backdrop_path")),
+            imdb_id=_matching(IMDB_ID_PATTERN, data.get("imdb_id")),
+            poster_path=_matching(IMAGE_PATH_PATTERN, data.get("poster_path")),
+            backdrop_path=_matching(IMAGE_PATH_PATTERN, data.get("backdrop_path")),
             genres=_genres(data.get("genres")),
-            keywords=keywords,
+            keywords=keywords[:MAX_KEYWORDS],
             cast=cast,
-            directors=directors,
+            directors=directors[:MAX_DIRECTORS],
             popularity=_float(data.get("popularity")),
             vote_average=_float(data.get("vote_average")),
             vote_count=_int(data.get("vote_count")),
@@ -222,8 +246,8 @@ class MovieSummary:
             id=_require_id(data, "movie summary"),
             title=_text(data.get("title")).strip(),
             release_date=_date_or_none(data.get("release_date")),
-            poster_path=_optional_text(data.get("poster_path")),
-            overview=_text(data.get("overview")),
+            poster_path=_matching(IMAGE_PATH_PATTERN, data.get("poster_path")),
+            overview=_text(data.get("overview"))[:MAX_OVERVIEW],
             genre_ids=genre_ids,
             popularity=_float(data.get("popularity")),
             vote_average=_float(data.get("vote_average")),
@@ -308,9 +332,9 @@ class ImageConfiguration:
     def from_api(cls, data: Any) -> ImageConfiguration:
         data = _require_mapping(data, "configuration")
         images = _require_mapping(data.get("images"), "configuration.images")
-        base = _optional_text(images.get("secure_base_url")) or _optional_text(images.get("base_url"))
+        base = _web_url(images.get("secure_base_url")) or _web_url(images.get("base_url"))
         if base is None:
-            raise ValueError("configuration.images has no base URL")
+            raise ValueError("configuration.images has no http(s) base URL")
 
         def sizes(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
             raw = images.get(key)
@@ -340,7 +364,12 @@ class ImageConfiguration:
 
 
 __all__ = [
+    "IMAGE_PATH_PATTERN",
+    "IMDB_ID_PATTERN",
     "MAX_CAST",
+    "MAX_DIRECTORS",
+    "MAX_KEYWORDS",
+    "MAX_OVERVIEW",
     "Genre",
     "ImageConfiguration",
     "MovieDetails",

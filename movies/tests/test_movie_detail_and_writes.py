@@ -21,7 +21,7 @@ NEW_MOVIE = {
     "description": "Linguist meets heptapods.",
     "release_date": "2016-11-11",
     "runtime": 116,
-    "poster_url": "https://img.example.com/arrival.jpg",
+    "poster_url": "https://image.tmdb.org/t/p/w500/arrival.jpg",
     "tmdb_id": 329865,
     "imdb_id": "tt2543164",
     "budget": 47000000,
@@ -126,12 +126,24 @@ def test_unknown_field_is_rejected_on_create(admin_client):
         ("budget", -5),
         ("release_date", "2016-13-45"),
         ("poster_url", "not a url"),
+        ("poster_url", "https://img.example.com/arrival.jpg"),
+        ("backdrop_url", "http://image.tmdb.org/t/p/w1280/arrival.jpg"),
     ],
 )
 def test_invalid_movie_field_is_rejected(admin_client, field, value):
     response = admin_client.post("/api/movies/", {**NEW_MOVIE, field: value}, format="json")
     assert_error(response, 400, fields=(field,))
     assert not Movie.objects.exists()
+
+
+def test_a_movie_keeps_its_image_url_from_elsewhere_when_it_is_sent_back_unchanged(admin_client):
+    movie = MovieFactory(poster_url="https://images.example.test/t/p/w500/a.jpg")
+    body = admin_client.get(f"/api/movies/{movie.pk}/").json()
+
+    response = admin_client.put(f"/api/movies/{movie.pk}/", {"title": "Again", "poster_url": body["poster_url"]})
+
+    assert response.status_code == 200
+    assert Movie.objects.get(pk=movie.pk).poster_url == "https://images.example.test/t/p/w500/a.jpg"
 
 
 def test_missing_title_is_rejected(admin_client):

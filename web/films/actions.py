@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import Throttled
 
 from activity.models import MovieLike, MovieMark, WatchlistEntry
 from activity.services import diary_entry_create, movie_mark, movie_unmark
+from core.throttling import SocialWriteRateThrottle, ensure_within_rate
 from movies.ratings import rating_key
 from reviews.selectors import review_visible
 from reviews.services import review_delete, review_rating_save
@@ -18,10 +20,10 @@ from web.films.forms import LogForm, RatingForm, ReviewForm
 from web.films.page import film_summary_or_404, own_review
 from web.films.responses import film_done, film_invalid, member, member_required
 
-# kind: (the mark's model, what putting it on says, what taking it off says)
-MARKS: dict[str, tuple[type[MovieMark], str, str]] = {
-    "like": (MovieLike, "You like {title}.", "You no longer like {title}."),
-    "watchlist": (WatchlistEntry, "{title} is on your watchlist.", "{title} is off your watchlist."),
+# kind: (the mark's model, what putting it on says, what taking it off says, whether it is a social write)
+MARKS: dict[str, tuple[type[MovieMark], str, str, bool]] = {
+    "like": (MovieLike, "You like {title}.", "You no longer like {title}.", True),
+    "watchlist": (WatchlistEntry, "{title} is on your watchlist.", "{title} is off your watchlist.", False),
 }
 CHANGED_BY_RATING = ["film-rating", "film-marks", "film-ratings"]
 
@@ -55,9 +57,14 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def mark(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Put a like or a watchlist entry on (``on=1``) or take it off (``on=0``): posting a state, not a flip, so a
-    repeated post changes nothing."""
-    model, put_on, taken_off = MARKS[kind]
+    repeated post changes nothing. Likes count against the API's limit on likes and follows (THROTTLE_SOCIAL)."""
+    model, put_on, taken_off, social = MARKS[kind]
     movie, user = film_summary_or_404(pk), member(request)
+    if social:
+        try:
+            ensure_within_rate(request, SocialWriteRateThrottle)
+        except Throttled as exc:
+            return film_done(request, movie, ["film-marks"], str(exc.detail), error=True)
     if request.POST.get("on") == "1":
         movie_mark(model=model, user=user, movie=movie)
         message = put_on

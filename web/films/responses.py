@@ -78,16 +78,23 @@ def film_url(movie_id: int, anchor: str = "") -> str:
 
 
 def film_done(
-    request: HttpRequest, movie: Movie, parts: list[str], message: str, extra: str = "", focus: str = ""
+    request: HttpRequest,
+    movie: Movie,
+    parts: list[str],
+    message: str,
+    extra: str = "",
+    focus: str = "",
+    error: bool = False,
 ) -> HttpResponse:
-    """A write on the film succeeded: the changed controls (htmx), or back to the film's page with a message.
+    """A write on the film was answered: the changed controls (htmx), or back to the film's page with a message
+    (``error``: the write was refused, and the controls show the film as it still is).
 
     ``focus`` names the part that takes the keyboard focus when the control used is gone from the swapped-in part
     (the part's template marks the element with data-autofocus, which the afterSwap handler of people.js focuses,
     out-of-band swaps included); otherwise htmx keeps it on the control, by its id.
     """
     if not is_htmx(request):
-        messages.success(request, message)
+        (messages.error if error else messages.success)(request, message)
         return redirect(film_url(movie.pk, parts[0] if parts else ""))
     movie = film_ratings(movie.pk)  # as the write left it: its average, counts and histogram
     context = {"film": movie, "oob": True, "focus": focus, "histogram": histogram(movie)}

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 
 from comments.selectors import comments_listed
 from comments.services import comment_create
-from core.throttling import CommentRateThrottle
+from core.throttling import CommentRateThrottle, SocialWriteRateThrottle, ensure_within_rate
 from follows.selectors import Blocked
 from reviews.models import Review
 from reviews.selectors import review_visible
@@ -32,7 +32,7 @@ def review_anchor(review: Review) -> str:
     return reverse("web:film", args=[review.movie_id]) + f"#review-{review.pk}"
 
 
-def first_error(exc: ValidationError) -> str:
+def first_error(exc: APIException) -> str:
     detail: Any = exc.detail
     while isinstance(detail, dict | list) and detail:
         detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
@@ -40,16 +40,18 @@ def first_error(exc: ValidationError) -> str:
 
 
 def _like_changed(request: HttpRequest, review: Review, on: bool) -> str:
-    """Like or unlike; the error to show, if the service refused (your own review). Across a block: a 403."""
+    """Like or unlike; the error to show, if the service refused (your own review) or the member likes too fast.
+    Across a block: a 403."""
     user = member(request)
     try:
+        ensure_within_rate(request, SocialWriteRateThrottle)
         if on:
             review_like(user=user, review=review)
         else:
             review_unlike(user=user, review=review)
     except Blocked as exc:
         raise PermissionDenied(str(exc.detail)) from exc
-    except ValidationError as exc:
+    except (ValidationError, Throttled) as exc:
         return first_error(exc)
     return ""
 

@@ -15,7 +15,7 @@ from rest_framework.exceptions import APIException
 from activity.selectors import member_visible
 from comments import services as comment_services
 from comments.selectors import comment_visible, comments_listed, thing_owner_id
-from core.throttling import CommentRateThrottle
+from core.throttling import CommentRateThrottle, SocialWriteRateThrottle, ensure_within_rate
 from lists import services as list_services
 from lists.models import FilmList
 from lists.selectors import items_of, list_row, list_to_act_on, list_visible_row, member_lists
@@ -89,6 +89,7 @@ def list_like(request: HttpRequest, pk: int) -> HttpResponse:
     film_list = list_to_act_on(pk, me)
     wanted = request.POST.get("action") != "unlike"
     try:
+        ensure_within_rate(request, SocialWriteRateThrottle)
         if wanted:
             list_services.list_like(user=me, film_list=film_list)
         else:

@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.selectors import active_member
 from activity.models import MovieLike
 from activity.selectors import can_see, diary_of, marks_of, member_profile, member_stats, member_visible
+from core.throttling import SocialWriteRateThrottle, ensure_within_rate
 from follows import services as follow_services
 from follows.selectors import (
     blocks_of,
@@ -134,6 +135,7 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
     me, someone = member_of(request), active_member(username)
     wanted = request.POST.get("action") != "unfollow"
     try:
+        ensure_within_rate(request, SocialWriteRateThrottle)
         if wanted:
             follow_services.follow_create(follower=me, followee=someone)
         else:
