@@ -15,16 +15,23 @@ from tests.factories import MovieFactory, ReviewFactory, UserFactory
 @pytest.fixture(scope="session", autouse=True)
 def _a_cache_database_per_process(worker_id):
     """Under pytest-xdist every process clears the cache between tests, and clearing Redis flushes the whole
-    database: so the processes' caches live in neighbouring databases (gw0 in REDIS_URL's, gw1 in the next)."""
-    cache_settings = django_settings.CACHES["default"]
-    if worker_id == "master" or not cache_settings["BACKEND"].endswith("RedisCache"):
+    database: so each process's caches (every alias on Redis: the default and the throttles') live in a database
+    of its own, gw0 in REDIS_URL's, gw1 in the next."""
+    if worker_id == "master":
         yield
         return
-    location = urlsplit(cache_settings["LOCATION"])
-    database = int(location.path.strip("/") or 0) + int(worker_id.removeprefix("gw"))
-    own = {**cache_settings, "LOCATION": location._replace(path=f"/{database}").geturl()}
-    with override_settings(CACHES={**django_settings.CACHES, "default": own}):
+    offset = int(worker_id.removeprefix("gw"))
+    caches = {alias: _moved(config, offset) for alias, config in django_settings.CACHES.items()}
+    with override_settings(CACHES=caches):
         yield
+
+
+def _moved(config: dict, offset: int) -> dict:
+    if not config["BACKEND"].endswith("RedisCache"):
+        return config
+    location = urlsplit(config["LOCATION"])
+    database = int(location.path.strip("/") or 0) + offset
+    return {**config, "LOCATION": location._replace(path=f"/{database}").geturl()}
 
 
 @pytest.fixture(autouse=True)
