@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.HealthProbeMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -393,6 +394,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "core.logging.RequestIdFilter"},
         "skip_failed_readiness_probes": {"()": "core.logging.SkipFailedReadinessProbes"},
+        "skip_answered_database_outages": {"()": "core.logging.SkipAnsweredDatabaseOutages"},
     },
     "formatters": {
         "json": {"()": "core.logging.JsonFormatter"},
@@ -411,7 +413,7 @@ LOGGING = {
         # Replaces Django's default handlers (console only under DEBUG, mail_admins) with ours.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
-        "django.request": {"filters": ["skip_failed_readiness_probes"]},
+        "django.request": {"filters": ["skip_failed_readiness_probes", "skip_answered_database_outages"]},
     },
 }
 

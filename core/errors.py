@@ -4,20 +4,34 @@
      "errors": {"rating": ["Ratings go from 0.5 to 5 in steps of 0.5."]}}
 
 `errors` is present only for validation failures; `detail` is always a readable sentence.
+
+A database that cannot be reached (refused, dropped, restarting) is a 503 with a Retry-After header: this JSON body
+under /api/, the site's "back soon" page elsewhere. Every other database error is a bug and stays a 500.
 """
 
 import logging
+import sys
 from typing import Any
 
+import psycopg
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.logging import DATABASE_UNAVAILABLE_MARK
+
 logger = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+# A server going away or not back yet: admin_shutdown, crash_shutdown, cannot_connect_now (starting up, shutting
+# down, in recovery). The whole 08 class is "connection exception". A cancelled or deadlocked query is not here.
+_SERVER_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 
 def error_body(status_code: int, code: str, detail: str, errors: dict | None = None) -> dict:
@@ -112,6 +126,46 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Reached for an exception raised outside a view too (a middleware reading the session, say); Django calls
+    # this handler while handling it.
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_unreachable(exception):
+        return database_unavailable(request, exception)
     if not _is_api(request):
         return defaults.server_error(request)
     return _json_error(request, 500, "server_error", "Internal server error.")
+
+
+def is_database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached: the connection was refused, dropped or is closed, or
+    the server is shutting down or starting up. A bad query or a broken constraint is not (that is a bug)."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__  # Django keeps the driver's exception here
+    if not isinstance(cause, psycopg.Error):
+        return False
+    # No SQLSTATE: the client never got an answer from the server (refused, reset, closed).
+    return cause.sqlstate is None or cause.sqlstate.startswith("08") or cause.sqlstate in _SERVER_UNAVAILABLE_SQLSTATES
+
+
+def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """A 503 telling the client to come back shortly, logged as one warning line without a traceback."""
+    logger.warning(
+        "database unavailable, answered 503 to %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        " ".join(str(exc).split()),
+    )
+    # core.logging.SkipAnsweredDatabaseOutages drops Django's own error line for it: this warning is the one line.
+    setattr(request, DATABASE_UNAVAILABLE_MARK, True)
+    if _is_api(request):
+        detail = "The database is unavailable at the moment; try again in a few seconds."
+        response: HttpResponse = _json_error(request, 503, "database_unavailable", detail)
+    else:
+        # Rendered without the request: context processors would query the database that is down.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response

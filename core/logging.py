@@ -28,6 +28,8 @@ _SKIPPED_EXTRA = frozenset({"request", "server_time", "status_code"})
 
 
 READINESS_PATH = "/health/ready"
+# Set by core.errors on a request it answered 503 because the database could not be reached.
+DATABASE_UNAVAILABLE_MARK = "database_unavailable"
 
 
 def current_request_id() -> str | None:
@@ -51,6 +53,14 @@ class SkipFailedReadinessProbes(logging.Filter):
         request = getattr(record, "request", None)
         probe = request is not None and request.path.rstrip("/") == READINESS_PATH
         return not (probe and getattr(record, "status_code", None) == 503)
+
+
+class SkipAnsweredDatabaseOutages(logging.Filter):
+    """Drops Django's generic error line (and traceback) for a request answered 503 because the database could not
+    be reached: core.errors has logged one warning with the cause, and an outage under load would repeat both."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(getattr(record, "request", None), DATABASE_UNAVAILABLE_MARK, False)
 
 
 def _request_id_for(record: logging.LogRecord) -> str | None:

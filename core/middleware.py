@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 
+from core.errors import database_unavailable, is_database_unreachable
 from core.logging import request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -84,3 +85,24 @@ class HealthProbeMiddleware:
         if view is not None and request.method in ("GET", "HEAD"):
             return view(request)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 instead of 500 when a view (or its template) cannot reach the database: see core.errors.
+
+    Answered here, the error is not an unhandled exception to Django (no got_request_exception signal, so no error
+    report per request during an outage; the same answer with DEBUG on). Errors raised in other middleware never
+    reach ``process_exception``: Django hands those to the 500 handler, core.errors.server_error, which answers
+    them the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unreachable(exception):
+            return database_unavailable(request, exception)
+        return None

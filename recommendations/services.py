@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,11 @@ ARTEFACT_GLOB = "model-*.npz"
 
 
 class BuildInProgress(Exception):
-    """Another build holds the lock."""
+    """Another build holds the lock, until ``expires_at`` unless it finishes first (None: it was just released)."""
+
+    def __init__(self, message: str, expires_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.expires_at = expires_at
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ def build_lock() -> Iterator[str]:
         .update(build_lock_token=token, build_lock_expires_at=expires_at)
     )
     if not taken:
-        raise BuildInProgress("another recommendations build is running")
+        state = RecommenderState.objects.filter(pk=RecommenderState.SINGLETON_PK)
+        held_until = state.values_list("build_lock_expires_at", flat=True).first()
+        raise BuildInProgress("another recommendations build is running", expires_at=held_until)
     try:
         yield token
     finally:

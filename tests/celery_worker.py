@@ -1,6 +1,7 @@
 """A real Celery worker process on Redis for the tests that are about one."""
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,22 @@ from celery.result import AsyncResult
 BASE_DIR = Path(__file__).resolve().parents[1]
 # Left to the worker's own settings: the test's environment would point it at the wrong place.
 NOT_INHERITED = {"DJANGO_ENV", "DATABASE_URL", "CELERY_RESULT_BACKEND", "SENTRY_DSN", "PYTEST_XDIST_WORKER"}
+
+
+def shared_database_url() -> str:
+    """DATABASE_URL naming the test database, for a worker that shares it with the test."""
+    from django.conf import settings
+
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{settings.DATABASES['default']['NAME']}").geturl()
+
+
+def wait_until(condition, seconds: float = 60, *, describe=lambda: "") -> None:
+    """Return once ``condition()`` holds; fail the test after ``seconds``, with what ``describe()`` says."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out {describe()}")
+        time.sleep(0.02)
 
 
 def worker_redis_url_or_skip(database: int) -> str:
@@ -60,6 +77,22 @@ class Worker:
             time.sleep(0.05)
         return [result.get(timeout=5, disable_sync_subtasks=False) for result in results]
 
+    def wait_until(self, condition, seconds: float = 60) -> None:
+        """wait_until, failing with the end of the worker's output."""
+        wait_until(condition, seconds, describe=lambda: f"; worker output:\n{self.log()[-6000:]}")
+
+    def kill_pool(self) -> list[int]:
+        """SIGKILL the prefork pool's processes, as the OOM killer or a lost host would; returns their pids."""
+        killed = _children(self.process.pid)
+        assert killed, "no pool process to kill"
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        return killed
+
+    def log(self) -> str:
+        self.output.seek(0)
+        return self.output.read()
+
 
 @contextmanager
 def running_worker(redis_url: str, *, prefix: str, env: dict[str, str], pool: list[str]) -> Iterator[Worker]:
@@ -96,6 +129,20 @@ def running_worker(redis_url: str, *, prefix: str, env: dict[str, str], pool: li
                 result.forget()
             client.close()
             _forget_queue(redis_url, queue)
+
+
+def _children(parent: int) -> list[int]:
+    """The pids of ``parent``'s child processes (the prefork pool's workers)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                children.append(int(entry.name))
+    return children
 
 
 def _forget_queue(redis_url: str, queue: str) -> None:

@@ -2,14 +2,8 @@
 every row imported once."""
 
 import json
-import os
-import signal
-import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from activity.models import DiaryEntry
@@ -17,7 +11,7 @@ from imports import tasks
 from imports.history import services
 from imports.history.upload import open_upload
 from imports.models import ImportJob
-from tests.celery_worker import running_worker, worker_redis_url_or_skip
+from tests.celery_worker import running_worker, shared_database_url, wait_until, worker_redis_url_or_skip
 from tests.factories import UserFactory
 from tests.fake_tmdb import DEFAULT_TOKEN, FakeTmdb, run_fake_tmdb
 
@@ -42,32 +36,6 @@ def trakt_history(count: int) -> bytes:
             for n in range(1, count + 1)
         ]
     ).encode()
-
-
-def shared_database_url() -> str:
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{settings.DATABASES['default']['NAME']}").geturl()
-
-
-def pool_children(parent: int) -> list[int]:
-    """The pids of ``parent``'s child processes (the prefork pool's workers)."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent:
-                children.append(int(entry.name))
-    return children
-
-
-def wait_until(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("timed out")
-        time.sleep(0.02)
 
 
 @pytest.mark.redis
@@ -95,10 +63,7 @@ def test_a_worker_killed_mid_import_hands_the_job_on_and_nothing_is_imported_twi
         with running_worker(redis_url, prefix="flix-history-test", env=env, pool=pool) as worker:
             result = worker.send(tasks.run_history_import.name, job.pk)
             wait_until(lambda: ImportJob.objects.get(pk=job.pk).rows_done >= CHUNK)
-            killed = pool_children(worker.process.pid)
-            assert killed, "no pool process to kill"
-            for pid in killed:
-                os.kill(pid, signal.SIGKILL)
+            worker.kill_pool()
             assert ImportJob.objects.get(pk=job.pk).rows_done < FILMS, "the job ended before the kill"
             wait_until(lambda: ImportJob.objects.get(pk=job.pk).status != "running", seconds=120)
             del result

@@ -1,12 +1,17 @@
 """The offline build: stored neighbours, the collaborative model, the lock, the version switch, new movies."""
 
+from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from celery.exceptions import Retry
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from conftest import authenticated_client
 from core.caching import bump_generation
@@ -15,7 +20,7 @@ from recommendations.engine.ease import fit_ease
 from recommendations.engine.ranking import NO_ITEM, recommend_top_k
 from recommendations.models import ModelVersion, RecommenderState, SimilarMovie
 from recommendations.serving import served_model
-from recommendations.tasks import build_recommendations
+from recommendations.tasks import BUILD_LOCK_WAITS, build_recommendations, lock_wait_seconds
 from recommendations.tests.serving_helpers import (
     LETTERS,
     build,
@@ -153,12 +158,20 @@ def test_second_build_is_refused_while_the_first_holds_the_lock():
     assert ModelVersion.objects.count() == 1
 
 
-def test_lock_of_a_build_that_died_expires(settings):
-    settings.RECOMMENDER_BUILD_LOCK_SECONDS = 1
-    with services.build_lock():
-        RecommenderState.objects.update(build_lock_expires_at="2000-01-01T00:00:00Z")  # long expired
-        with services.build_lock() as token:
-            assert RecommenderState.objects.get().build_lock_token == token
+def test_lock_of_a_build_that_died_expires_and_is_taken_over():
+    dead = ExitStack()
+    dead.enter_context(services.build_lock())  # a build that never gets to release it
+    with pytest.raises(services.BuildInProgress) as refused:
+        services.recommendations_build()
+    assert refused.value.expires_at == RecommenderState.objects.get().build_lock_expires_at > timezone.now()
+
+    RecommenderState.objects.update(build_lock_expires_at=timezone.now() - timedelta(seconds=1))
+    with services.build_lock() as token:
+        dead.close()  # a late release by the old holder leaves the new lease alone
+        assert RecommenderState.objects.get().build_lock_token == token
+        with pytest.raises(services.BuildInProgress):
+            services.recommendations_build()
+    assert RecommenderState.objects.get().build_lock_token == ""
 
 
 def test_failed_build_releases_the_lock_and_keeps_serving_the_old_version(monkeypatch):
@@ -175,6 +188,30 @@ def test_failed_build_releases_the_lock_and_keeps_serving_the_old_version(monkey
     assert RecommenderState.objects.get().active_version_id == first.pk
     assert RecommenderState.objects.get().build_lock_token == ""
     assert served_model().version_id == first.pk
+
+
+def test_a_handed_back_build_waits_for_the_lease_it_finds_instead_of_skipping():
+    with services.build_lock():
+        expires_at = RecommenderState.objects.get().build_lock_expires_at
+        with mock.patch.object(build_recommendations, "retry", side_effect=Retry()) as retry, pytest.raises(Retry):
+            build_recommendations.apply(retries=1)  # has waited once (the worker test hands a message back)
+    (countdown,) = [call.kwargs["countdown"] for call in retry.call_args_list]
+    assert countdown == pytest.approx((expires_at - timezone.now()).total_seconds() + 1, abs=5)
+    assert not ModelVersion.objects.exists()
+
+
+def test_a_handed_back_build_gives_up_quietly_after_its_waits(caplog):
+    with services.build_lock(), mock.patch.object(build_recommendations, "retry") as retry:
+        build_recommendations.apply(retries=BUILD_LOCK_WAITS)
+    assert not retry.called
+    assert "given up" in caplog.text
+    assert not ModelVersion.objects.exists()
+
+
+def test_the_wait_for_a_lock_lasts_until_its_lease_expires():
+    assert lock_wait_seconds(None) == 1
+    assert lock_wait_seconds(timezone.now() - timedelta(minutes=5)) == 1
+    assert lock_wait_seconds(timezone.now() + timedelta(seconds=30)) == pytest.approx(31, abs=1)
 
 
 def test_nightly_task_builds_and_skips_quietly_while_locked(caplog):
