@@ -8,7 +8,7 @@ DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
 TMDB_DATASET ?= $(DATA_DIR)/tmdb-5000/movies.jsonl
 
-.PHONY: run install install-dev test lint format bench bench-tmdb bench-recs bench-feed bench-history migrate packaging screenshots clean
+.PHONY: run install install-dev test lint format schema-check bench bench-tmdb bench-recs bench-feed bench-history migrate packaging screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The API against its OpenAPI schema, live: Schemathesis with every check as a visitor and as a demo member, on
+# gunicorn over a fresh demo SQLite database (about a minute; SCHEMA_CHECK_ARGS="--seed 7 --max-examples 20").
+schema-check: install-dev
+	$(BIN)/python scripts/schema_check.py $(SCHEMA_CHECK_ARGS)
 
 packaging: install-dev
 	bash scripts/ci_packaging.sh

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from accounts.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
+from core.serializers import ErrorSerializer
 from core.throttling import AuthRateThrottle
 
 AUTH_THROTTLES: list[type[BaseThrottle]] = [AuthRateThrottle, *api_settings.DEFAULT_THROTTLE_CLASSES]  # type: ignore[list-item]
@@ -62,7 +63,14 @@ class LoginView(_ChallengeMixin, APIView):
     authentication_classes: list = []
     throttle_classes = AUTH_THROTTLES
 
-    @extend_schema(request=LoginSerializer, responses={200: AuthResponseSerializer}, tags=["accounts"])
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: AuthResponseSerializer,
+            401: OpenApiResponse(ErrorSerializer, description="No active account matches these credentials."),
+        },
+        tags=["accounts"],
+    )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -81,7 +89,14 @@ class RefreshView(TokenRefreshView):
     serializer_class = AccountRefreshSerializer
     throttle_classes = AUTH_THROTTLES
 
-    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["accounts"])
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={
+            200: TokenPairSerializer,
+            401: OpenApiResponse(ErrorSerializer, description="The refresh token is invalid, expired or used."),
+        },
+        tags=["accounts"],
+    )
     def post(self, request, *args, **kwargs):
         RefreshSerializer(data=request.data).is_valid(raise_exception=True)
         serializer = self.get_serializer(data=request.data)

@@ -23,4 +23,7 @@ class CommentSerializer(FastRepresentationMixin, serializers.ModelSerializer):
 class CommentWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """Surrounding whitespace is trimmed; what is left (1 to 2,000 characters) is kept exactly, markup included."""
 
+    # An edit (PATCH) sends the new body too: the schema documents it as required there (core/schema.py).
+    partial_updates = False
+
     body = serializers.CharField(max_length=MAX_BODY, trim_whitespace=True, allow_blank=False)

@@ -3,6 +3,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from core.caching import cache_public_read
+from core.pagination import MAX_PAGE_SIZE
 from core.permissions import IsAdminOrReadOnly
 from movies import selectors
 from movies.filters import GenreFilter, MovieFilter
@@ -50,8 +51,12 @@ class MovieViewSet(viewsets.ModelViewSet):
 
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page of the genre's movies."),
-    OpenApiParameter("page_size", int, description="Movies per page (1-100)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page of the genre's movies."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Movies per page (1-{MAX_PAGE_SIZE}).",
+    ),
 ]
 
 

@@ -60,6 +60,7 @@ class MarkReadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         child=StrictIdField(min_value=1, max_value=BIGINT_MAX),
         required=False,
         allow_empty=False,
+        min_length=1,
         max_length=MAX_IDS,
         help_text=f"Your notifications to mark read (1 to {MAX_IDS} ids); ids that are not yours change nothing.",
     )

@@ -1,8 +1,9 @@
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IntegerFilter
-from movies.ratings import RATING_RULE, validate_rating
+from movies.ratings import RATING_RULE, RATING_SCHEMA, validate_rating
 from reviews.models import Review
 
 REVIEW_ORDERING_FIELDS = ["created_at", "rating"]
@@ -11,17 +12,21 @@ REVIEW_ORDERING_FIELDS = ["created_at", "rating"]
 class ReviewFilter(filters.FilterSet):
     movie = IntegerFilter(field_name="movie_id", min_value=1)
     user = filters.CharFilter(field_name="user__username", lookup_expr="iexact", max_length=150)
-    rating_min = filters.NumberFilter(
-        field_name="rating",
-        lookup_expr="gte",
-        validators=[validate_rating],
-        help_text=f"Reviews rated this or more. {RATING_RULE}",
+    rating_min = extend_schema_field(RATING_SCHEMA)(
+        filters.NumberFilter(
+            field_name="rating",
+            lookup_expr="gte",
+            validators=[validate_rating],
+            help_text=f"Reviews rated this or more. {RATING_RULE}",
+        )
     )
-    rating_max = filters.NumberFilter(
-        field_name="rating",
-        lookup_expr="lte",
-        validators=[validate_rating],
-        help_text=f"Reviews rated this or less. {RATING_RULE}",
+    rating_max = extend_schema_field(RATING_SCHEMA)(
+        filters.NumberFilter(
+            field_name="rating",
+            lookup_expr="lte",
+            validators=[validate_rating],
+            help_text=f"Reviews rated this or less. {RATING_RULE}",
+        )
     )
     search = filters.CharFilter(
         method="filter_search", max_length=200, help_text="Words in the review or the movie title."
