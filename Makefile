@@ -8,7 +8,7 @@ DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
 TMDB_DATASET ?= $(DATA_DIR)/tmdb-5000/movies.jsonl
 
-.PHONY: run install install-dev test lint format schema-check bench bench-tmdb bench-recs bench-feed bench-history migrate packaging screenshots clean
+.PHONY: run install install-dev test lint format schema-check bench bench-tmdb bench-recs bench-feed bench-history bench-writes migrate packaging screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,13 @@ bench-feed: install-dev
 # and peak memory at 2,000 against 20,000 rows (about 2 minutes).
 bench-history: install-dev
 	$(BIN)/python scripts/bench_history.py --dataset $(TMDB_DATASET) $(BENCH_HISTORY_ARGS)
+
+# Load with writes on PostgreSQL (WRITES_POSTGRES; database flixreview_bench_writes, dropped and created anew) and
+# a Redis of its own: 50 members writing reviews, likes, diary entries and follows while wrk reads, 60 s steady and
+# 60 s with Redis stopped for 20 s; then every count checked against the rows (about 3 minutes).
+WRITES_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+bench-writes: install-dev
+	$(BIN)/python scripts/bench_writes.py --postgres $(WRITES_POSTGRES) $(BENCH_WRITES_ARGS)
 
 # The web site's main pages at 360 and 1280 px into docs/screenshots/, from a fresh demo database (about 2 minutes;
 # needs Chromium: CHROMIUM_PATH, default /usr/bin/chromium).

@@ -10,7 +10,9 @@ from comments.models import Comment
 from core.caching import catalogue_changed
 from follows.selectors import ensure_not_blocked
 from lists.models import FilmList
+from lists.services import list_locked
 from reviews.models import Review
+from reviews.services import review_locked
 
 
 def _parent_owner_id(comment: Comment) -> int:
@@ -36,6 +38,11 @@ def comment_create(
     if (review is None) == (film_list is None):
         raise ValueError("A comment is on a review or on a list, not both and not neither.")
     ensure_not_blocked(author, review.user_id if review is not None else film_list.owner_id)  # type: ignore[union-attr]
+    # What it is on may have been deleted since the request read it; locked, it stays until the comment is in.
+    if review is not None:
+        review_locked(review.pk)
+    else:
+        list_locked(film_list.pk)  # type: ignore[union-attr]
     comment = Comment.objects.create(author=author, review=review, film_list=film_list, body=body)
     _count_change(comment, +1)
     return comment

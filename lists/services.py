@@ -57,8 +57,11 @@ def list_update(*, film_list: FilmList, **fields: Any) -> FilmList:
     return film_list
 
 
+@transaction.atomic
 def list_delete(*, film_list: FilmList) -> None:
-    film_list.delete()
+    # Locked before Django collects the items, likes and comments to delete with it, as every write of those locks
+    # the list first: one under way is either collected or refused, never left pointing at a deleted list.
+    list_locked(film_list.pk).delete()
 
 
 def list_like(*, user: User, film_list: FilmList) -> bool:
@@ -67,6 +70,7 @@ def list_like(*, user: User, film_list: FilmList) -> bool:
         raise ValidationError({"list": [OWN_LIST_LIKE_MESSAGE]}, code="own_list")
     ensure_not_blocked(user, film_list.owner_id)
     with transaction.atomic():
+        list_locked(film_list.pk)
         _, created = ListLike.objects.get_or_create(user=user, film_list=film_list)
         if created:
             FilmList.objects.filter(pk=film_list.pk).update(like_count=F("like_count") + 1)
@@ -96,7 +100,7 @@ def user_list_likes_delete(*, user: User) -> None:
 @transaction.atomic
 def item_add(*, film_list: FilmList, movie: Movie, note: str = "", position: int | None = None) -> ListItem:
     """Put the film at ``position`` (1..n+1; default: last), moving the items from there on down by one."""
-    locked = _lock(film_list.pk)
+    locked = list_locked(film_list.pk)
     if ListItem.objects.filter(film_list_id=locked.pk, movie_id=movie.pk).exists():
         raise DuplicateMovie()
     if locked.item_count >= MAX_ITEMS:
@@ -116,7 +120,7 @@ def item_add(*, film_list: FilmList, movie: Movie, note: str = "", position: int
 @transaction.atomic
 def item_update(*, item: ListItem, position: int | None = None, note: str | None = None) -> ListItem:
     """Move the item to ``position`` (1..n), shifting the ones in between by one, and/or change its note."""
-    locked = _lock(item.film_list_id)
+    locked = list_locked(item.film_list_id)
     current = _current(locked, item)
     fields = []
     if position is not None:
@@ -142,7 +146,7 @@ def item_update(*, item: ListItem, position: int | None = None, note: str | None
 @transaction.atomic
 def item_delete(*, item: ListItem) -> None:
     """Take the item out; the ones after it move up by one."""
-    locked = _lock(item.film_list_id)
+    locked = list_locked(item.film_list_id)
     current = _current(locked, item)
     ListItem.objects.filter(pk=current.pk).delete()
     _items(locked).filter(position__gt=current.position).update(position=F("position") - 1)
@@ -169,7 +173,8 @@ def movie_leaving_lists(*, movie_id: int) -> None:
         FilmList.objects.filter(pk__in=list_ids).update(item_count=F("item_count") - 1)
 
 
-def _lock(list_id: int) -> FilmList:
+def list_locked(list_id: int) -> FilmList:
+    """The list's row, locked until the transaction ends; Http404 when it was deleted after the request read it."""
     film_list = FilmList.objects.select_for_update().filter(pk=list_id).only("pk", "owner_id", "item_count").first()
     if film_list is None:  # Deleted while the request was on its way.
         raise Http404("No such list.")

@@ -7,8 +7,10 @@ from django.utils import timezone
 from accounts.models import User
 from comments.models import Comment
 from follows.selectors import is_blocked_between
+from lists.models import FilmList
 from notifications import selectors
 from notifications.models import Notification
+from reviews.models import Review
 
 Kind = Notification.Kind
 
@@ -85,11 +87,29 @@ def _notify_one(*, kind: str, recipient_id: int | None, actor_id: int, **about: 
 
 
 def _save(notifications: list[Notification]) -> list[Notification]:
+    """Save notifications that are all about the same review, list or comment, unless it has been deleted since."""
     if not notifications:
         return []
     try:
         with transaction.atomic():
+            if not _about_still_there(notifications[0]):
+                return []
             return Notification.objects.bulk_create(notifications)
     except IntegrityError:
-        # What they are about was deleted after the write committed: they would have been deleted with it.
+        # A member they name was deleted after the write committed: they would have been deleted with them.
         return []
+
+
+def _about_still_there(notification: Notification) -> bool:
+    # Locked in the order a deletion takes them (the review or list, then its comments), so that a deletion under way
+    # waits for these inserts or they wait for it, and then find it gone: never each waiting for the other.
+    about: list[tuple[type[Review] | type[FilmList] | type[Comment], int | None]] = [
+        (Review, notification.review_id),
+        (FilmList, notification.film_list_id),
+        (Comment, notification.comment_id),
+    ]
+    return all(
+        model.objects.select_for_update(no_key=True).filter(pk=pk).values_list("pk", flat=True).first() is not None
+        for model, pk in about
+        if pk is not None
+    )

@@ -2,7 +2,7 @@
 makes them once the write's transaction has committed. Connected by NotificationsConfig.ready()."""
 
 from collections.abc import Callable
-from functools import partial
+from functools import partial, update_wrapper
 from typing import Any
 
 from django.db import transaction
@@ -58,5 +58,9 @@ def _new(created: bool, kwargs: dict[str, Any]) -> bool:
 
 
 def _after_commit(job: partial, kwargs: dict[str, Any]) -> None:
-    # Robust: a notification that cannot be made is logged and never fails the write that committed.
-    transaction.on_commit(job, using=kwargs.get("using"), robust=True)
+    # Robust: a notification that cannot be made is logged and never fails the write that committed. Django names
+    # the callback when it logs such a failure, and a partial has no name of its own: it is given its function's.
+    def make_notification() -> None:
+        job()
+
+    transaction.on_commit(update_wrapper(make_notification, job.func), using=kwargs.get("using"), robust=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
@@ -81,9 +82,22 @@ def review_update(*, review: Review, rating: float | None = None, body: str | No
 
 @transaction.atomic
 def review_delete(*, review: Review) -> None:
-    movie_id = review.movie_id
-    review.delete()
-    movie_reviews_changed([movie_id])
+    # Locked before Django collects the likes, comments and notifications to delete with it: one being written now
+    # has locked the review too (or takes its key-share lock at commit), so it is either collected or refused.
+    locked = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if locked is None:  # Deleted meanwhile by another request.
+        return
+    locked.delete()
+    movie_reviews_changed([review.movie_id])
+
+
+def review_locked(review_id: int) -> Review:
+    """The review's row, locked until the transaction ends, so that what is written about it (a like, a comment)
+    cannot outlive it; Http404 when it was deleted after the request read it."""
+    review = Review.objects.select_for_update().filter(pk=review_id).only("pk", "user_id").first()
+    if review is None:
+        raise Http404("No such review.")
+    return review
 
 
 @transaction.atomic
@@ -131,6 +145,7 @@ def review_like(*, user: User, review: Review) -> bool:
         raise ValidationError({"review": [OWN_REVIEW_LIKE_MESSAGE]}, code="own_review")
     ensure_not_blocked(user, review.user_id)
     with transaction.atomic():
+        review_locked(review.pk)
         _, created = ReviewLike.objects.get_or_create(user=user, review=review)
         if created:
             Review.objects.filter(pk=review.pk).update(like_count=F("like_count") + 1)

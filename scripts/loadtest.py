@@ -48,10 +48,19 @@ def run_wrk(
     script: Path | None = None,
     token: str | None = None,
     cookie: str | None = None,
+    timeout: int = 2,
 ) -> dict:
     """One wrk run (args.threads, args.connections) against url; script is an optional Lua request generator,
-    token an access token and cookie a Cookie header sent with every request."""
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
+    token an access token and cookie a Cookie header sent with every request; a request not answered within
+    timeout seconds counts as a socket error."""
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        f"--timeout={timeout}s",
+        "--latency",
+    ]
     if script is not None:
         command += ["-s", str(script)]
     if token is not None:
