@@ -48,8 +48,9 @@ def import_tmdb_movie(self: Task, tmdb_id: int) -> dict[str, Any]:
 
 
 def import_tmdb_movie_enqueue(tmdb_id: int) -> str:
-    """Queue the import once the current transaction commits; returns the task id. Raises TmdbNotConfigured
-    first, so that a caller hears about missing credentials now rather than from a failed task."""
+    """Queue the import once the current transaction commits (at once outside one); returns the task id. Raises
+    TmdbNotConfigured first, so that a caller hears about missing credentials now rather than from a failed task,
+    and TaskQueueUnavailable (a 503) when the broker cannot take the task."""
     TmdbConfig.from_settings().require_credentials()
     task_id = str(uuid.uuid4())
     transaction.on_commit(lambda: _import_send(tmdb_id, task_id))
@@ -59,6 +60,10 @@ def import_tmdb_movie_enqueue(tmdb_id: int) -> str:
 def _import_send(tmdb_id: int, task_id: str) -> None:
     try:
         import_tmdb_movie.apply_async(args=(tmdb_id,), task_id=task_id)
+    except OperationalError as exc:
+        # Not accepted, so not lost: the caller hears it now (a 503) instead of a task id nothing will run.
+        logger.warning("could not queue the TMDB import of %s: %s", tmdb_id, exc)
+        raise TaskQueueUnavailable() from exc
     except Retry as retry:
         # Without a broker the task runs right here (eagerly) and cannot wait to retry: raise TMDB's error.
         if isinstance(retry.exc, TmdbError):

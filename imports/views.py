@@ -201,6 +201,10 @@ class TmdbImportView(TmdbAdminView):
             201: OpenApiResponse(MovieDetailSerializer, description="Imported."),
             202: OpenApiResponse(TmdbImportQueuedSerializer, description="Queued (with async: true)."),
             **TMDB_MOVIE_ERROR_RESPONSES,
+            503: _error(
+                "TMDB is not configured (TMDB_API_TOKEN or TMDB_API_KEY is missing), or, with async: true, the task "
+                "queue is unavailable."
+            ),
         },
     )
     def post(self, request: Request) -> Response:
