@@ -87,3 +87,14 @@ if _log_format == "json":
     }
 else:
     access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+
+
+def post_worker_init(worker: object) -> None:
+    """Before the worker takes requests: load the recommender model, which its first request would wait for."""
+    from django.db import connections
+
+    from recommendations.serving import preload_served_model
+
+    preload_served_model()
+    # Requests run on threads with connections of their own: this one would only sit idle.
+    connections.close_all()

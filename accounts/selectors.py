@@ -1,12 +1,24 @@
 import functools
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, QuerySet, Value
+from django.db.models.functions import Lower
 from django.http import Http404
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.models import User
 from core import sql
+
+
+def users_named(username: str) -> QuerySet[User]:
+    """The user called ``username`` in any case (names are unique ignoring case), found through that unique index on
+    LOWER(username); ``username__iexact`` compares UPPER() and reads every user on PostgreSQL. Both sides are lowered
+    by the database, so it matches the constraint exactly on every backend."""
+    return User.objects.alias(username_lower=Lower("username")).filter(username_lower=Lower(Value(username)))
+
+
+def user_id_named(username: str) -> int | None:
+    return users_named(username).values_list("pk", flat=True).first()
 
 
 def users_with_review_stats() -> QuerySet[User]:
@@ -26,7 +38,7 @@ def user_find_for_login(identifier: str) -> User | None:
         user = active.filter(email__iexact=identifier).first()
         if user is not None:
             return user
-    return active.filter(username__iexact=identifier).first()
+    return users_named(identifier).filter(is_active=True).first()
 
 
 def user_by_token_claim(value: Any) -> User | None:
@@ -46,7 +58,7 @@ def _user_by_field_sql() -> str:
 
 def active_member(username: str) -> User:
     """The active member called ``username`` (any case), or a 404."""
-    member = User.objects.filter(username__iexact=username, is_active=True).first()
+    member = users_named(username).filter(is_active=True).first()
     if member is None:
         raise Http404("No such member.")
     return member

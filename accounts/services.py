@@ -9,6 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
+from accounts.selectors import users_named
 from core.caching import catalogue_changed
 
 
@@ -27,7 +28,7 @@ def _validate_password_for(field: str, password: str, user: User) -> None:
 
 def _taken_fields(*, username: str, email: str) -> dict[str, list[str]]:
     errors = {}
-    if User.objects.filter(username__iexact=username).exists():
+    if users_named(username).exists():
         errors["username"] = ["A user with that username already exists."]
     if email and User.objects.filter(email__iexact=email).exists():
         errors["email"] = ["A user with that email already exists."]

@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
+from accounts.selectors import users_named
 from lists.models import FilmList
 
 
@@ -29,7 +30,7 @@ class FilmListFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_user(self, queryset, name, value):
-        return queryset.filter(owner__username__iexact=value)
+        return queryset.filter(owner__in=users_named(value))
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 
 from recommendations import artefacts
 from recommendations.artefacts import ServedModel
@@ -140,6 +141,15 @@ def served_model() -> ServedModel | None:
             _served = _load(version_id) or _served
         _checked_at = time.monotonic()
         return _served
+
+
+def preload_served_model() -> None:
+    """Load the active model now: a web worker calls this before it takes requests, so that no request waits for
+    the file (about a second at MovieLens-25M size). Without a database yet, the first request loads it instead."""
+    try:
+        served_model()
+    except DatabaseError:
+        logger.warning("recommender model not preloaded: the database is unavailable", exc_info=True)
 
 
 def forget_served_model() -> None:
