@@ -1,6 +1,7 @@
 import base64
 import binascii
 import datetime
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -31,11 +32,35 @@ def _positive_int(value: str, name: str, maximum: int | None = None) -> int:
     return number
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (by a view that knows it without counting rows)."""
+
+    def __init__(self, *args: Any, known_count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Page-number pagination that rejects malformed `page`/`page_size` instead of ignoring them."""
+    """Page-number pagination that rejects malformed `page`/`page_size` instead of ignoring them.
+
+    A view whose ``known_count(queryset)`` returns a number (rather than None) saves the COUNT(*) of every page.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: APIView | None = None) -> list[Any] | None:
+        known = getattr(view, "known_count", None)
+        count = known(queryset) if known is not None else None
+        if count is None:
+            self.django_paginator_class = Paginator
+        else:
+            self.django_paginator_class = functools.partial(_CountedPaginator, known_count=count)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)

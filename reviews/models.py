@@ -43,6 +43,8 @@ class Review(models.Model):
                 condition=models.Q(hidden=False) & ~models.Q(body=""),
                 name="review_written_newest_idx",
             ),
+            # Few reviews are hidden: counting them is how the public list is counted (see public_review_count).
+            models.Index(fields=["id"], condition=models.Q(hidden=True), name="review_hidden_idx"),
         ]
 
     def __str__(self) -> str:

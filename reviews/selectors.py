@@ -2,12 +2,14 @@
 by its id. Lists leave out the reviews of members on the other side of a block from a logged-in viewer."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
 from core.filters import BIGINT_MAX
 from follows.selectors import without_blocked
+from movies.models import Movie
 from reviews.models import Review
 
 Viewer = User | AnonymousUser
@@ -35,6 +37,14 @@ def review_list() -> QuerySet[Review]:
 def public_reviews() -> QuerySet[Review]:
     """What everyone may read: the reviews no admin has hidden. The same for every caller, so cacheable."""
     return review_list().filter(hidden=False)
+
+
+def public_review_count() -> int:
+    """How many reviews the public list holds, from the films' maintained review counts less the hidden reviews:
+    counting millions of review rows for every page would take most of a second."""
+    hidden = Review.objects.filter(hidden=True).order_by().values("hidden").annotate(n=Count("pk")).values("n")
+    counts = Movie.objects.aggregate(public=Coalesce(Sum("review_count"), 0) - Coalesce(Subquery(hidden), 0))
+    return counts["public"]
 
 
 def reviews_listed_for(viewer: Viewer) -> QuerySet[Review]:

@@ -49,6 +49,10 @@ class BlockAwareListing:
         return selectors.reviews_listed_for(self.listing_viewer)
 
 
+# Query parameters that leave the public list's count as it is.
+UNFILTERING_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
 @extend_schema_view(
     list=extend_schema(tags=["reviews"]),
     retrieve=extend_schema(tags=["reviews"]),
@@ -80,6 +84,12 @@ class ReviewViewSet(BlockAwareListing, viewsets.ModelViewSet):
     @shared_unless_blocks
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def known_count(self, queryset: QuerySet[Review]) -> int | None:
+        """The public list unfiltered is counted from maintained figures; any other list by its rows."""
+        if self.listing_viewer is None and not set(self.request.query_params) - UNFILTERING_PARAMETERS:
+            return selectors.public_review_count()
+        return None
 
     def retrieve(self, request, *args, **kwargs):
         try:

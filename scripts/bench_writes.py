@@ -236,8 +236,6 @@ def bench_env(args: argparse.Namespace, redis_url: str) -> dict[str, str]:
         GUNICORN_WORKERS=str(args.workers),
         PORT=str(args.port),
         LOG_FORMAT="plain",
-        # The benchmark serves no static files, so whitenoise's warning about the missing collectstatic folder is noise.
-        PYTHONWARNINGS="ignore:No directory at",
     )
 
 

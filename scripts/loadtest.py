@@ -16,6 +16,8 @@ def server_env(**settings: str) -> dict[str, str]:
         DEBUG="false",
         DJANGO_ENV="development",
         LOG_LEVEL="ERROR",
+        # Benchmarks serve no static files: whitenoise's warning about the missing collectstatic folder is noise.
+        PYTHONWARNINGS="ignore:No directory at",
         # The load comes from one address and a few users; per-client throttles would turn it into 429s.
         THROTTLE_ANON="100000000/second",
         THROTTLE_USER="100000000/second",
