@@ -62,7 +62,7 @@ packaging: install-dev
 image:
 	bash scripts/image_build.sh
 
-# The built image (IMAGE, default flixreview:REVISION) against PostgreSQL and Redis on 127.0.0.1: migrations,
+# The built image (IMAGE, default flixreview:latest) against PostgreSQL and Redis on 127.0.0.1: migrations,
 # health, an API read and a site page, its own health check, non-root, nothing that should not be inside.
 image-smoke:
 	bash scripts/image_smoke.sh

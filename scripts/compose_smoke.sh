@@ -15,7 +15,8 @@
 # no health checks without systemd, so this script runs them while the stack starts).
 #
 # Environment:
-#   IMAGE            the image to run; its tag becomes FLIX_IMAGE_TAG [flixreview:REVISION]
+#   IMAGE            the image to run; its tag becomes FLIX_IMAGE_TAG [flixreview:latest, the last
+#                    `make image`]
 #   FLIX_HTTP_PORT   the host port for web [a free one]
 #   COMPOSE          the compose command [docker compose, docker-compose, $VENV_BIN/docker-compose]
 #   VENV_BIN         the virtualenv's bin directory [.venv/bin]
@@ -39,9 +40,25 @@ compose() {
     --file "$WORK/project/docker-compose.yml" "$@"
 }
 
+stop_pid() {
+  [[ -n "$1" ]] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
+}
+
+# A command in the running web container. With podman, through its own CLI: an exec session made
+# through podman 4.3's Docker API leaves its conmon process behind.
+web_exec() {
+  if [[ "$CONTAINER_ENGINE" == podman ]]; then
+    podman exec --interactive "$PROJECT-web-1" "$@"
+  else
+    compose exec -T web "$@"
+  fi
+}
+
 cleanup() {
   local status=$?
   set +e
+  # The health checks stop first: one still running while its container goes leaves a conmon behind.
+  stop_pid "$TICKER_PID"
   if [[ "$STACK_UP" -eq 1 ]]; then
     if [[ "$status" -ne 0 ]]; then
       compose ps --all >&2
@@ -50,9 +67,7 @@ cleanup() {
     log "down --volumes"
     compose down --volumes --remove-orphans --timeout 20 >"$WORK/down.log" 2>&1 || cat "$WORK/down.log" >&2
   fi
-  for pid in "$TICKER_PID" "$SERVICE_PID"; do
-    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  done
+  stop_pid "$SERVICE_PID"
   rm -rf "$WORK"
   if [[ "$status" -eq 0 ]]; then log "OK"; else log "FAILED (exit $status)"; fi
   exit "$status"
@@ -61,9 +76,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 engine_init
 
-IMAGE="${IMAGE:-flixreview:$(project_revision)}"
+IMAGE="${IMAGE:-flixreview:latest}"
 [[ "$IMAGE" == flixreview:* ]] || die "IMAGE must be a flixreview:TAG image (the compose file runs flixreview:\${FLIX_IMAGE_TAG})"
 image_exists "$IMAGE" || die "no image $IMAGE: run \`make image\` first (or set IMAGE)"
+image_revision_note "$IMAGE"
 export FLIX_IMAGE_TAG="${IMAGE#flixreview:}"
 export FLIX_HTTP_PORT="${FLIX_HTTP_PORT:-$(free_port)}"
 
@@ -86,9 +102,11 @@ if [[ "$CONTAINER_ENGINE" == podman ]]; then
   export DOCKER_HOST="unix://$WORK/podman.sock"
   for _ in $(seq 1 50); do [[ -S "$WORK/podman.sock" ]] && break; sleep 0.2; done
   [[ -S "$WORK/podman.sock" ]] || die "the podman API service did not start: $(cat "$WORK/service.log")"
-  # Without systemd podman runs no health checks by itself: run those of the stack's containers
-  # that are not healthy yet every 2 s, so that `depends_on: service_healthy` and --wait work.
+  # Without systemd podman runs no health checks by itself: while the stack starts, run those of
+  # its containers that are not healthy yet every 2 s, so that `service_healthy` and --wait work.
   (
+    # On TERM, finish the check under way first (bash runs the trap once it has returned).
+    trap 'exit 0' TERM
     while true; do
       for name in $(podman ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}'); do
         [[ "$(podman inspect --format '{{.State.Health.Status}}' "$name" 2>/dev/null)" == healthy ]] ||
@@ -112,6 +130,8 @@ STACK_UP=1
 started=$SECONDS
 compose up --detach --no-build --wait --wait-timeout 300
 log "stack up and healthy in $((SECONDS - started)) s"
+stop_pid "$TICKER_PID"
+TICKER_PID=""
 compose ps --all --format '{{.Service}}: {{.State}} {{.Status}}' 2>/dev/null || compose ps --all
 
 # Every long-running service is up, migrate exited 0; web and worker report healthy.
@@ -157,8 +177,8 @@ with urllib.request.urlopen(request, timeout=10) as response:
 PY
 
 log "a recommendations build run by the worker"
-compose exec -T web python manage.py generate_synthetic_catalogue --movies 300 --users 60 --reviews 3000 --verbosity 0
-compose exec -T web python manage.py shell --no-imports --command '
+web_exec python manage.py generate_synthetic_catalogue --movies 300 --users 60 --reviews 3000 --verbosity 0
+web_exec python manage.py shell --no-imports --command '
 import os
 import time
 

@@ -75,7 +75,8 @@ image_exists() {
 
 # The image's label value, or nothing.
 image_label() {
-  engine image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null | sed 's/^<no value>$//'
+  { engine image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; } |
+    sed 's/^<no value>$//'
 }
 
 # The project's version (pyproject.toml) and the git revision the image is built from.
@@ -91,6 +92,17 @@ project_revision() {
     rev="$rev-dirty"
   fi
   echo "$rev"
+}
+
+# Says which revision the image was built from, and whether the work tree has moved on since.
+image_revision_note() {
+  local built now
+  built="$(image_label "$1" org.opencontainers.image.revision)"
+  now="$(project_revision)"
+  log "$1 was built from revision ${built:-unknown}"
+  if [[ -n "$built" && "$built" != "$now" ]]; then
+    log "NOTE: the work tree is at $now now; \`make image\` builds that"
+  fi
 }
 
 # A TCP port nothing listens on now.

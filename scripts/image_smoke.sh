@@ -13,7 +13,7 @@
 # exit, whatever the outcome.
 #
 # Environment (defaults in brackets):
-#   IMAGE               the image to test [flixreview:REVISION, the tag `make image` gave it]
+#   IMAGE               the image to test [flixreview:latest, the last `make image`]
 #   SMOKE_PG_ADMIN_URL  PostgreSQL URL for CREATE/DROP DATABASE [postgres://postgres@127.0.0.1:5432/postgres]
 #   SMOKE_DB_NAME       the database to create and drop [flix_image_smoke]
 #   SMOKE_REDIS_URL     Redis for the cache and the broker; flushed at the end [redis://127.0.0.1:6379/14]
@@ -63,9 +63,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 engine_init
 
-IMAGE="${IMAGE:-flixreview:$(project_revision)}"
+IMAGE="${IMAGE:-flixreview:latest}"
 image_exists "$IMAGE" || die "no image $IMAGE: run \`make image\` first (or set IMAGE)"
 log "testing $IMAGE with $CONTAINER_ENGINE"
+image_revision_note "$IMAGE"
 standin="$(image_label "$IMAGE" org.flixreview.stand-in)"
 [[ -z "$standin" ]] || log "NOTE: $IMAGE is built on a stand-in base image ($standin)"
 
