@@ -76,10 +76,3 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/health/ready', timeout=4)"]
 
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]
-
-# Last, so that a new revision by itself rebuilds nothing above: `make image` passes the
-# project's version and the git revision (also the image's tags).
-ARG VERSION=unknown
-ARG REVISION=unknown
-LABEL org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}"

@@ -44,7 +44,7 @@ if [[ -z "$ca_bundle" ]]; then
 fi
 args=(build --file "$ROOT/Dockerfile"
   --tag "$IMAGE_NAME:$VERSION" --tag "$IMAGE_NAME:$REVISION" --tag "$IMAGE_NAME:latest"
-  --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION")
+  --label "org.opencontainers.image.version=$VERSION" --label "org.opencontainers.image.revision=$REVISION")
 if [[ -n "$ca_bundle" && "$ca_bundle" != none ]]; then
   [[ -f "$ca_bundle" ]] || die "PIP_CA_BUNDLE $ca_bundle is not a file"
   log "pip in the build trusts $ca_bundle (build secret pip_ca, not kept in the image)"
