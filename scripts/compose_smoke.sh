@@ -210,7 +210,8 @@ print(f"  ok: web reads {version.artefact} from the shared recommender volume")
 print(f"MOVIE_ID={movie_id}")
 ' | tee "$WORK/task.out" | grep -v '^MOVIE_ID='
 movie_id="$(sed -n 's/^MOVIE_ID=//p' "$WORK/task.out")"
-compose logs --no-color worker 2>&1 | grep -q 'recommendations model [0-9]* is now served' ||
+compose logs --no-color worker >"$WORK/worker.log" 2>&1
+grep -q 'recommendations model [0-9]* is now served' "$WORK/worker.log" ||
   die "the worker's log does not say it served the model"
 echo "  ok: the worker's log says it served the model"
 

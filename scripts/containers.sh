@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the image scripts (image_build.sh, base_images.sh, image_smoke.sh, compose_smoke.sh):
 # which container engine to use, and the settings podman needs on a host without systemd.
 #
@@ -80,7 +81,7 @@ image_label() {
 }
 
 # The project's version (pyproject.toml) and the git revision the image is built from.
-project_version() { sed -n 's/^version *= *"\(.*\)"/\1/p' "$ROOT/pyproject.toml" | head -n 1; }
+project_version() { awk -F'"' '/^version *=/ { print $2; exit }' "$ROOT/pyproject.toml"; }
 
 project_revision() {
   local rev
