@@ -14,10 +14,22 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 
 WORKDIR /build
 COPY requirements/production.txt ./requirements/
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements/production.txt \
+# Behind a TLS-inspecting proxy pip must trust the proxy's CA: `make image` hands the bundle in as
+# the build secret pip_ca (docs/deploying.md), which is mounted for this step only and is not kept.
+# Left out of the virtualenv, as nothing reads them at run time: the packages' own test suites
+# (tests/, a test/ of test_*.py files, conftest.py), message catalogue sources (*.po; Django reads
+# the compiled *.mo), type stubs, C headers and Cython sources.
+RUN --mount=type=secret,id=pip_ca \
+    if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca; fi \
+ && pip wheel --no-cache-dir --wheel-dir /wheels -r requirements/production.txt \
  && python -m venv --without-pip /opt/venv \
  && pip --python /opt/venv/bin/python install --no-cache-dir --no-index --find-links /wheels \
-        -r requirements/production.txt
+        -r requirements/production.txt \
+ && find /opt/venv -type d -name tests -prune -exec rm -rf {} + \
+ && find /opt/venv -type d -name test -exec sh -c 'for d; do ! ls "$d"/test_*.py >/dev/null 2>&1 || rm -rf "$d"; done' \
+        sh {} + \
+ && find /opt/venv -type f \( -name conftest.py -o -name '*.po' -o -name '*.pyi' -o -name '*.h' -o -name '*.pxd' \
+        -o -name '*.pxi' -o -name '*.pyx' \) -delete
 
 # --- runtime: the virtualenv and the code, nothing else ----------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

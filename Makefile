@@ -8,7 +8,7 @@ DATA_DIR ?= ../shared/data
 MOVIELENS ?= $(DATA_DIR)/ml-100k
 TMDB_DATASET ?= $(DATA_DIR)/tmdb-5000/movies.jsonl
 
-.PHONY: run install install-dev test lint format schema-check bench bench-tmdb bench-recs bench-feed bench-history bench-writes bench-scale migrate packaging screenshots clean
+.PHONY: run install install-dev test lint format schema-check bench bench-tmdb bench-recs bench-feed bench-history bench-writes bench-scale migrate packaging image image-smoke compose-smoke screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,23 @@ schema-check: install-dev
 
 packaging: install-dev
 	bash scripts/ci_packaging.sh
+
+# The container image, built and run for real (Docker when an engine answers, else podman; docs/deploying.md).
+# image: flixreview:VERSION, flixreview:REVISION and flixreview:latest; base images that cannot be pulled are made
+# from Debian packages, loudly (FLIX_BASE_IMAGES=pull forbids that). PIP_CA_BUNDLE: a CA bundle pip must trust.
+image:
+	bash scripts/image_build.sh
+
+# The built image (IMAGE, default flixreview:latest) against PostgreSQL and Redis on 127.0.0.1: migrations,
+# health, an API read and a site page, its own health check, non-root, nothing that should not be inside.
+image-smoke:
+	bash scripts/image_smoke.sh
+
+# The compose stack from .env.example (db, redis, migrate, web, worker, beat) on the built image: health, a
+# recommendations build run by the worker, then down with its volumes. Web on FLIX_HTTP_PORT (default: a free port).
+# Docker Compose: `docker compose`, else docker-compose (with podman: the one `make install-dev` puts in .venv).
+compose-smoke:
+	VENV_BIN=$(BIN) bash scripts/compose_smoke.sh
 
 bench: install-dev
 	$(BIN)/python scripts/bench.py --dataset $(MOVIELENS) $(BENCH_ARGS)

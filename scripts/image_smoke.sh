@@ -1,75 +1,59 @@
 #!/usr/bin/env bash
-# Smoke test of what the Docker image does, without Docker: in a fresh virtualenv with only
-# requirements/production.txt installed, run collectstatic and migrate with DJANGO_ENV=production,
-# start gunicorn with gunicorn.conf.py against a real PostgreSQL and Redis, and check that
-#   - /health/live and /health/ready answer 200 (database, cache and broker reachable);
-#   - a user can register (POST /api/users/register/) and use the returned access token on
-#     GET /api/users/me/ (authenticated round trip through the production settings);
-#   - X-Request-ID is echoed, static files are served, the logs are JSON lines;
-#   - gunicorn stops cleanly on SIGTERM.
-# Everything it creates (temp dir, database flix_smoke, gunicorn) is removed on exit.
+# `make image-smoke`: the image `make image` built, run against a real PostgreSQL and Redis.
+#   - What is inside: it runs as 10001:10001, keeps its HEALTHCHECK, and holds no compiler, pip,
+#     tests, secrets or build leftovers; its code is read-only to the app user.
+#   - `check --deploy` and `migrate` on a new database, run from the image.
+#   - The image's default command (gunicorn) with production settings: /health/live, /health/ and
+#     /health/ready (database, cache and broker), an API read (GET /api/movies/) and a site page
+#     (GET /), a registration and the access token on /api/users/me/, the HTTPS redirect, HSTS,
+#     request ids, static files; the image's own health check reports healthy; every log line is
+#     JSON; `stop` (SIGTERM) ends it with exit code 0.
+# The containers share the host's network, so PostgreSQL and Redis are the ones on 127.0.0.1.
+# Everything it makes (containers, the database, Redis database's keys, temp dir) is removed on
+# exit, whatever the outcome.
 #
 # Environment (defaults in brackets):
-#   SMOKE_PG_ADMIN_URL  a database URL to connect to for CREATE/DROP DATABASE
-#                       [postgres://postgres@127.0.0.1:5432/postgres]
-#   SMOKE_DB_NAME       the database to create and drop [flix_smoke]
-#   SMOKE_REDIS_URL     Redis for the cache and the Celery broker [redis://127.0.0.1:6379/12]
-#   SMOKE_PYTHON        the interpreter to build the virtualenv with [python3.11, else python3]
-#   SMOKE_KEEP_VENV     a directory to keep the virtualenv in between runs (optional)
+#   IMAGE               the image to test [flixreview:latest, the last `make image`]
+#   SMOKE_PG_ADMIN_URL  PostgreSQL URL for CREATE/DROP DATABASE [postgres://postgres@127.0.0.1:5432/postgres]
+#   SMOKE_DB_NAME       the database to create and drop [flix_image_smoke]
+#   SMOKE_REDIS_URL     Redis for the cache and the broker; flushed at the end [redis://127.0.0.1:6379/14]
+#   CONTAINER_ENGINE, CONTAINERS_CONF: see scripts/containers.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+LOG_NAME=image-smoke
+# shellcheck source=scripts/containers.sh
+source "$ROOT/scripts/containers.sh"
 
 PG_ADMIN_URL="${SMOKE_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-DB_NAME="${SMOKE_DB_NAME:-flix_smoke}"
-REDIS_URL_SMOKE="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/12}"
-if [[ -n "${SMOKE_PYTHON:-}" ]]; then
-  PYTHON="$SMOKE_PYTHON"
-elif command -v python3.11 >/dev/null 2>&1; then
-  PYTHON=python3.11
-else
-  PYTHON=python3
-fi
+DB_NAME="${SMOKE_DB_NAME:-flix_image_smoke}"
+REDIS_URL_SMOKE="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/14}"
 if ! [[ "$DB_NAME" =~ ^[a-z_][a-z0-9_]*$ ]]; then
   echo "SMOKE_DB_NAME must be a plain lower-case identifier, got '$DB_NAME'" >&2
   exit 2
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/flix-smoke.XXXXXX")"
-VENV="${SMOKE_KEEP_VENV:-$WORK/venv}"
-GUNICORN_PID=""
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/flix-image-smoke.XXXXXX")"
+NAME="flix-image-smoke-$$"
 DB_CREATED=0
-
-log() { printf '[image_smoke] %s\n' "$*"; }
-
-admin_sql() {
-  # Runs one statement on the admin database with psycopg from the smoke virtualenv.
-  "$VENV/bin/python" - "$PG_ADMIN_URL" "$1" <<'PY'
-import sys
-
-import psycopg
-
-with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=10) as conn:
-    conn.execute(sys.argv[2])
-PY
-}
+REDIS_USED=0
 
 cleanup() {
   local status=$?
   set +e
-  if [[ -n "$GUNICORN_PID" ]] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-    kill -TERM "$GUNICORN_PID" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$GUNICORN_PID" 2>/dev/null
-    wait "$GUNICORN_PID" 2>/dev/null
-  fi
-  if [[ "$status" -ne 0 && -f "$WORK/gunicorn.log" ]]; then
-    log "gunicorn output (last 60 lines):"
-    tail -n 60 "$WORK/gunicorn.log" >&2
+  if engine container inspect "$NAME" >/dev/null 2>&1; then
+    if [[ "$status" -ne 0 ]]; then
+      log "container output (last 60 lines):"
+      engine logs --tail 60 "$NAME" >&2 2>&1
+    fi
+    engine rm --force "$NAME" >/dev/null 2>&1
   fi
   if [[ "$DB_CREATED" -eq 1 ]]; then
     admin_sql "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" || log "could not drop database $DB_NAME"
+  fi
+  if [[ "$REDIS_USED" -eq 1 ]]; then
+    in_image python -c 'import sys, redis; redis.Redis.from_url(sys.argv[1]).flushdb()' "$REDIS_URL_SMOKE" ||
+      log "could not flush $REDIS_URL_SMOKE"
   fi
   rm -rf "$WORK"
   if [[ "$status" -eq 0 ]]; then log "OK"; else log "FAILED (exit $status)"; fi
@@ -77,130 +61,139 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+engine_init
 
-log "virtualenv with requirements/production.txt only ($("$PYTHON" --version))"
-if [[ ! -x "$VENV/bin/python" ]]; then
-  "$PYTHON" -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -m pip install --disable-pip-version-check -r requirements/production.txt >"$WORK/pip.log" 2>&1; then
-  tail -n 40 "$WORK/pip.log" >&2
-  exit 1
-fi
+IMAGE="${IMAGE:-flixreview:latest}"
+image_exists "$IMAGE" || die "no image $IMAGE: run \`make image\` first (or set IMAGE)"
+log "testing $IMAGE with $CONTAINER_ENGINE"
+image_revision_note "$IMAGE"
+standin="$(image_label "$IMAGE" org.flixreview.stand-in)"
+[[ -z "$standin" ]] || log "NOTE: $IMAGE is built on a stand-in base image ($standin)"
 
-# The image's build context: the repository less what .dockerignore leaves out, so that a file
-# the app needs at run time but .dockerignore drops fails here too.
-APP="$WORK/app"
-log "build context per .dockerignore -> $APP"
-"$VENV/bin/python" - "$ROOT" "$APP" <<'PY'
+# A one-off container of the image on the host's network, with the smoke environment.
+in_image() {
+  engine run --rm --interactive --network host --no-healthcheck --env-file "$WORK/env" "$IMAGE" "$@"
+}
+
+admin_sql() {
+  in_image python -c '
+import sys
+
+import psycopg
+
+with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=10) as conn:
+    conn.execute(sys.argv[2])
+' "$PG_ADMIN_URL" "$1"
+}
+
+PORT="$(free_port)"
+DB_URL="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$PG_ADMIN_URL" "$DB_NAME")"
+# The environment a deployment gives the container, with throwaway values.
+{
+  echo "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+  echo "ALLOWED_HOSTS=127.0.0.1,localhost"
+  echo "CSRF_TRUSTED_ORIGINS=https://localhost"
+  echo "CORS_ALLOWED_ORIGINS=https://localhost"
+  echo "DATABASE_URL=$DB_URL"
+  echo "REDIS_URL=$REDIS_URL_SMOKE"
+  echo "CACHE_KEY_PREFIX=flix-image-smoke-$$"
+  echo "CELERY_BROKER_URL=$REDIS_URL_SMOKE"
+  echo "PORT=$PORT"
+  echo "GUNICORN_WORKERS=2"
+  echo "GUNICORN_THREADS=2"
+} >"$WORK/env"
+
+log "what is inside the image"
+engine image inspect "$IMAGE" >"$WORK/inspect.json"
+python3 - "$WORK/inspect.json" <<'PY'
+import json
+import sys
+
+image = json.load(open(sys.argv[1]))[0]
+config = image["Config"]
+# podman keeps the health check beside the OCI config, Docker inside it.
+config.setdefault("Healthcheck", image.get("Healthcheck"))
+
+
+def expect(condition, message):
+    if not condition:
+        sys.exit(f"FAIL: {message}")
+    print(f"  ok: {message}".rstrip())
+
+
+expect(config.get("User") == "10001:10001", f"runs as 10001:10001 (User {config.get('User')!r})")
+test = (config.get("Healthcheck") or {}).get("Test") or []
+expect(any("/health/ready" in part for part in test), "the HEALTHCHECK (polling /health/ready) is in the image")
+names = {item.split("=", 1)[0] for item in config.get("Env") or []}
+secret_like = sorted(n for n in names if any(w in n for w in ("SECRET", "PASSWORD", "TOKEN", "DSN", "DATABASE_URL")))
+expect(not secret_like, f"no secrets in the image's environment {secret_like or ''}")
+PY
+
+in_image python - <<'PY'
+import importlib.util
 import os
 import re
 import shutil
 import sys
 
-root, dest = sys.argv[1], sys.argv[2]
+
+def expect(condition, message):
+    if not condition:
+        sys.exit(f"FAIL: {message}")
+    print(f"  ok: {message}".rstrip())
 
 
-def translate(pattern: str) -> re.Pattern:
-    out, i = "", 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out, i = out + "(?:.*/)?", i + 3
-        elif pattern.startswith("**", i):
-            out, i = out + ".*", i + 2
-        elif pattern[i] == "*":
-            out, i = out + "[^/]*", i + 1
-        elif pattern[i] == "?":
-            out, i = out + "[^/]", i + 1
-        elif pattern[i] == "[":
-            end = pattern.index("]", i)
-            out, i = out + pattern[i : end + 1], end + 1
-        else:
-            out, i = out + re.escape(pattern[i]), i + 1
-    return re.compile(out)
+expect(os.getuid() == 10001 and os.getgid() == 10001, "the process runs as uid/gid 10001, not root")
+tools = [t for t in ("gcc", "cc", "c++", "g++", "clang", "make", "ld", "as", "pip", "pip3", "git") if shutil.which(t)]
+expect(not tools, f"no build tools on PATH {tools or ''}")
+modules = [m for m in ("pip", "setuptools", "wheel", "pytest", "factory", "schemathesis") if importlib.util.find_spec(m)]
+expect(not modules, f"no installer or test packages importable {modules or ''}")
 
+found = []
+for top in ("/app", "/opt/venv"):
+    for directory, subdirs, files in os.walk(top):
+        found += [os.path.join(directory, d) for d in subdirs if d == "tests"]
+        found += [os.path.join(directory, f) for f in files if f == "conftest.py" or re.match(r"test_.*\.py$", f)]
+expect(not found, f"no tests in /app or /opt/venv {found[:5] or ''}")
 
-rules = []
-for line in open(os.path.join(root, ".dockerignore"), encoding="utf-8"):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        negate = line.startswith("!")
-        rules.append((negate, translate(line.lstrip("!").strip("/"))))
-
-
-def excluded(path: str) -> bool:
-    parts = path.split("/")
-    result = False
-    for negate, regex in rules:
-        if any(regex.fullmatch("/".join(parts[: n + 1])) for n in range(len(parts))):
-            result = not negate
-    return result
-
-
-copied = 0
-for directory, subdirs, files in os.walk(root):
-    rel_dir = os.path.relpath(directory, root)
-    rel_dir = "" if rel_dir == "." else rel_dir + "/"
-    subdirs[:] = [d for d in subdirs if not excluded(rel_dir + d)]
-    for name in files:
-        if not excluded(rel_dir + name):
-            os.makedirs(os.path.join(dest, rel_dir), exist_ok=True)
-            shutil.copy2(os.path.join(directory, name), os.path.join(dest, rel_dir, name))
-            copied += 1
-for required in ("manage.py", "gunicorn.conf.py", "config/wsgi.py", "requirements/production.txt"):
-    if not os.path.exists(os.path.join(dest, required)):
-        sys.exit(f"FAIL: .dockerignore leaves out {required}")
-for unwanted in (".git", ".venv", ".env", "db.sqlite3", "core/tests"):
-    if os.path.exists(os.path.join(dest, unwanted)):
-        sys.exit(f"FAIL: .dockerignore lets {unwanted} into the image")
-print(f"  ok: {copied} files in the build context")
+leftovers = [
+    path
+    for path in (
+        "/app/.env", "/app/.git", "/app/.venv", "/app/db.sqlite3", "/app/docs", "/app/scripts", "/app/Dockerfile",
+        "/app/docker-compose.yml", "/app/media", "/wheels", "/build", "/root/.cache", "/root/.config/pip",
+        "/etc/pip.conf", "/run/secrets/pip_ca",
+    )  # fmt: skip
+    if os.path.lexists(path)
+]
+expect(not leftovers, f"no secrets, local files or build leftovers {leftovers or ''}")
+for required in ("/app/manage.py", "/app/gunicorn.conf.py", "/app/staticfiles/staticfiles.json"):
+    expect(os.path.exists(required), f"{required} is there")
+expect(not os.access("/app", os.W_OK) and not os.access("/app/manage.py", os.W_OK), "the code is read-only to the app")
+expect(os.access("/data/media", os.W_OK) and os.access("/data/recommender", os.W_OK), "/data is writable")
 PY
-cd "$APP"
-
-PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-DB_URL="$("$VENV/bin/python" -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$PG_ADMIN_URL" "$DB_NAME")"
-
-# As the Dockerfile does at build time: no database or cache configured, a throwaway key.
-log "collectstatic (as in the image build)"
-env -i PATH="$PATH" HOME="$WORK" DJANGO_ENV=production ALLOWED_HOSTS=build.invalid \
-  SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789abcdef \
-  STATIC_ROOT="$WORK/staticfiles" \
-  "$VENV/bin/python" manage.py collectstatic --noinput --verbosity 0
 
 log "database $DB_NAME"
 admin_sql "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
 admin_sql "CREATE DATABASE $DB_NAME"
 DB_CREATED=1
-
-# The environment the container gets from .env, with throwaway values.
-export DJANGO_ENV=production
-SECRET_KEY="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1,localhost
-export CSRF_TRUSTED_ORIGINS=https://localhost
-export CORS_ALLOWED_ORIGINS=https://localhost
-export DATABASE_URL="$DB_URL"
-export REDIS_URL="$REDIS_URL_SMOKE"
-export CACHE_KEY_PREFIX="flix-smoke-$$"
-export CELERY_BROKER_URL="$REDIS_URL_SMOKE"
-export STATIC_ROOT="$WORK/staticfiles"
-export MEDIA_ROOT="$WORK/media"
-export LOG_FORMAT=json
-export PORT
-export GUNICORN_WORKERS=2
-export GUNICORN_THREADS=2
-export PYTHONDONTWRITEBYTECODE=1
-unset SENTRY_DSN DEBUG SQLITE_PATH SECURE_SSL_REDIRECT LOG_REQUESTS
+REDIS_USED=1
 
 log "check --deploy"
-"$VENV/bin/python" manage.py check --deploy --fail-level WARNING
+in_image python manage.py check --deploy --fail-level WARNING
 log "migrate"
-"$VENV/bin/python" manage.py migrate --noinput --verbosity 0
+in_image python manage.py migrate --noinput --verbosity 0
 
-log "gunicorn on 127.0.0.1:$PORT"
-"$VENV/bin/gunicorn" --config gunicorn.conf.py config.wsgi:application >"$WORK/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
+log "the image's default command (gunicorn) on 127.0.0.1:$PORT"
+run_args=(run --detach --name "$NAME" --network host --env-file "$WORK/env")
+# Docker runs the health check by itself: only its first run is brought forward. podman without
+# systemd runs it when asked (`podman healthcheck run`, below).
+[[ "$CONTAINER_ENGINE" == docker ]] && run_args+=(--health-start-period 60s --health-interval 2s)
+engine "${run_args[@]}" "$IMAGE" >/dev/null 2>"$WORK/run.err" || {
+  cat "$WORK/run.err" >&2
+  exit 1
+}
 
-"$VENV/bin/python" - "http://127.0.0.1:$PORT" <<'PY'
+python3 - "http://127.0.0.1:$PORT" <<'PY'
 import json
 import sys
 import time
@@ -230,10 +223,10 @@ def call(method, path, body=None, headers=None):
 def expect(condition, message):
     if not condition:
         sys.exit(f"FAIL: {message}")
-    print(f"  ok: {message}")
+    print(f"  ok: {message}".rstrip())
 
 
-deadline = time.monotonic() + 60
+deadline = time.monotonic() + 90
 while True:
     try:
         status, _, body = call("GET", "/health/ready")
@@ -242,22 +235,19 @@ while True:
     except OSError:
         status, body = None, b""
     if time.monotonic() > deadline:
-        sys.exit(f"FAIL: /health/ready did not answer 200 within 60 s (last: {status} {body[:300]!r})")
+        sys.exit(f"FAIL: /health/ready did not answer 200 within 90 s (last: {status} {body[:300]!r})")
     time.sleep(0.5)
 ready = json.loads(body)
 expect(ready["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}, f"/health/ready 200 {ready}")
-
 status, _, _ = call("GET", "/health/live")
 expect(status == 200, "/health/live 200")
-status, _, _ = call("GET", "/health/")
-expect(status == 200, "/health/ 200")
+status, _, body = call("GET", "/health/")
+expect(status == 200, f"/health/ 200 {body[:200]!r}")
 
 # Probes come by IP over plain HTTP: no Host match, no X-Forwarded-Proto.
 plain = urllib.request.Request(base + "/health/ready", headers={"Host": "10.1.2.3:8000"})
 with urllib.request.urlopen(plain, timeout=10) as response:
     expect(response.status == 200, "/health/ready answers a probe with a foreign Host over http")
-
-status_http = urllib.request.Request(base + "/api/movies/", headers={"Host": "localhost"})
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -266,13 +256,23 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 try:
-    urllib.request.build_opener(NoRedirect).open(status_http, timeout=10)
+    urllib.request.build_opener(NoRedirect).open(
+        urllib.request.Request(base + "/api/movies/", headers={"Host": "localhost"}), timeout=10
+    )
     expect(False, "plain http is redirected to https")
 except urllib.error.HTTPError as error:
-    expect(
-        error.code == 301 and error.headers["Location"].startswith("https://"),
-        "plain http is redirected to https",
-    )
+    expect(error.code == 301 and error.headers["Location"].startswith("https://"), "plain http is redirected to https")
+
+status, headers, body = call("GET", "/api/movies/")
+expect(
+    status == 200 and "application/json" in headers.get("Content-Type", "") and "results" in json.loads(body),
+    f"API read: GET /api/movies/ 200 with a page of results ({status})",
+)
+status, headers, body = call("GET", "/")
+expect(
+    status == 200 and "text/html" in headers.get("Content-Type", "") and b"<html" in body.lower(),
+    f"site page: GET / 200 text/html ({status})",
+)
 
 username = f"smoke{uuid.uuid4().hex[:10]}"
 password = uuid.uuid4().hex + "Aa1!"
@@ -286,30 +286,41 @@ status, headers, body = call(
 expect(status == 201, "register 201" if status == 201 else f"register 201 (got {status} {body[:300]!r})")
 expect(headers.get("X-Request-ID") == request_id, "incoming X-Request-ID is echoed")
 expect(headers.get("Strict-Transport-Security", "").startswith("max-age="), "HSTS header on https responses")
-tokens = json.loads(body)
-access = tokens["access"]
-
+access = json.loads(body)["access"]
 status, headers, body = call("GET", "/api/users/me/", headers={"Authorization": f"Bearer {access}"})
 expect(status == 200 and json.loads(body)["username"] == username, "GET /api/users/me/ with the access token")
 expect(len(headers.get("X-Request-ID", "")) == 32, "a request id is generated when none is sent")
-
 status, _, _ = call("GET", "/api/users/me/")
 expect(status == 401, "GET /api/users/me/ without a token is 401")
-
 status, headers, _ = call("GET", "/static/admin/css/base.css")
 expect(status == 200 and "text/css" in headers.get("Content-Type", ""), "static files served by whitenoise")
 PY
 
-log "stopping gunicorn"
-kill -TERM "$GUNICORN_PID"
-if ! wait "$GUNICORN_PID"; then
-  log "gunicorn did not exit cleanly on SIGTERM"
+log "the image's own health check"
+healthy=""
+for _ in $(seq 1 45); do
+  if [[ "$CONTAINER_ENGINE" == podman ]]; then
+    podman healthcheck run "$NAME" >/dev/null 2>&1 && healthy=1
+  fi
+  [[ "$(engine inspect --format '{{ .State.Health.Status }}' "$NAME" 2>/dev/null)" == healthy ]] && healthy=1
+  [[ -n "$healthy" ]] && break
+  sleep 2
+done
+[[ -n "$healthy" ]] || die "the container's health check never reported healthy"
+echo "  ok: health status healthy"
+
+log "stop (SIGTERM)"
+engine stop --time 30 "$NAME" >/dev/null 2>"$WORK/stop.err" || {
+  cat "$WORK/stop.err" >&2
   exit 1
-fi
-GUNICORN_PID=""
+}
+exit_code="$(engine inspect --format '{{ .State.ExitCode }}' "$NAME")"
+[[ "$exit_code" == 0 ]] || die "gunicorn exited with $exit_code on SIGTERM"
+echo "  ok: exit code 0 after SIGTERM"
 
 # Every line gunicorn and Django wrote must be a JSON object; access lines carry the request id.
-"$VENV/bin/python" - "$WORK/gunicorn.log" <<'PY'
+engine logs "$NAME" >"$WORK/container.log" 2>&1
+python3 - "$WORK/container.log" <<'PY'
 import json
 import sys
 
