@@ -66,3 +66,15 @@ class SimilarMovie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movie_id} ~ {self.neighbour_id} ({self.score:.3f})"
+
+
+class PopularList(models.Model):
+    """A popularity list as last ranked (top rated, trending over some days, most reviewed, recently added): every
+    read takes it from here instead of ranking the whole catalogue again, for POPULAR_LISTS_REFRESH_SECONDS."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    ranked = models.JSONField(default=list, help_text="[movie id, score] pairs, first first.")
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.computed_at:%Y-%m-%d %H:%M:%S})"

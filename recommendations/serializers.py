@@ -3,8 +3,10 @@ from rest_framework import serializers
 from activity.serializers import VIEWER_HELP, ViewerSerializer
 from movies.ratings import RatingDistributionField
 from movies.serializers import MovieSummarySerializer
+from recommendations.selectors.common import MAX_LIST_LENGTH
+from recommendations.selectors.popular import TRENDING_DAYS
 
-MAX_LIMIT = 50
+MAX_LIMIT = MAX_LIST_LENGTH
 
 
 class RecommendedMovieSerializer(MovieSummarySerializer):
@@ -20,7 +22,7 @@ class LimitQuerySerializer(serializers.Serializer):
 
 
 class TrendingQuerySerializer(LimitQuerySerializer):
-    days = serializers.IntegerField(min_value=1, max_value=365, default=7)
+    days = serializers.IntegerField(min_value=1, max_value=365, default=TRENDING_DAYS)
 
 
 class DashboardSerializer(serializers.Serializer):

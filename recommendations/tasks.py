@@ -5,6 +5,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from recommendations import services
+from recommendations.selectors import popular
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,13 @@ def build_recommendations(self: Task) -> None:
         )
         raise self.retry(countdown=countdown) from exc
     logger.info("recommendations model %s is now served", result.version.pk)
+
+
+@shared_task(name="recommendations.tasks.refresh_popular_lists", ignore_result=True, expires=60)
+def refresh_popular_lists() -> None:
+    """Rank the popular lists again (beat, every POPULAR_LISTS_REFRESH_SECONDS), so that reads never wait for it."""
+    for key in popular.KEPT_FRESH:
+        popular.popular_list_refresh(key)
 
 
 def _is_handed_back(task: Task) -> bool:

@@ -7,7 +7,7 @@ from accounts.models import User
 from activity.selectors import watchlist_of
 from feed.selectors import feed_page
 from recommendations.selectors.for_you import for_you
-from recommendations.selectors.popular import top_rated, trending
+from recommendations.selectors.popular import HOME_TRENDING_DAYS, top_rated, trending
 from reviews.selectors import newest_written_reviews
 from web.caching import cache_anonymous_page
 
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _visitor_home(request: HttpRequest) -> dict:
     return {
-        "trending": trending(days=30, limit=SHELF),
+        "trending": trending(days=HOME_TRENDING_DAYS, limit=SHELF),
         "top_rated": top_rated(limit=SHELF),
         "recent_reviews": newest_written_reviews(request.user, limit=6),
     }
@@ -34,5 +34,5 @@ def _member_home(user: User) -> dict:
         "for_you": for_you(user=user, limit=SHELF),
         "friends": feed_page(user, None, None, 8),
         "watchlist": list(watchlist_of(user).select_related("movie")[:6]),
-        "trending": trending(days=30, limit=SHELF),
+        "trending": trending(days=HOME_TRENDING_DAYS, limit=SHELF),
     }

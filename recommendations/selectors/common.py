@@ -16,6 +16,8 @@ from recommendations.serving import UserHistory, served_model
 from reviews.models import Review
 
 Ranked = Sequence[tuple[int, float | None]]
+# The longest list a caller may ask for.
+MAX_LIST_LENGTH = 50
 
 # 50,000 rows are about 25 MB per worker: a 20,000-movie catalogue twice over.
 movie_summary_memo = ProcessMemo(max_entries=50_000, seconds=60)
