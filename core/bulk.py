@@ -34,7 +34,10 @@ def refresh_planner_statistics() -> None:
 
     Without statistics SQLite picks the index that serves GROUP BY over the one that narrows a date range
     (trending, counting a week's reviews, scanned all 100,000 of MovieLens' reviews: 12 ms instead of 1.6).
-    PostgreSQL's autovacuum would get there on its own, some time after the load.
+    PostgreSQL's autovacuum would get there on its own, some time after the load. Outside a transaction it is a
+    VACUUM there too: it marks the new pages all-visible, so that counts and other index-only scans need not read the
+    table (COUNT(*) of 60,000 films: 930 ms cold before, 6 ms after; a few seconds at 5,000,000 reviews).
     """
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
