@@ -43,7 +43,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.RESPONSE_CACHE_SECONDS = 0
     # The popular lists are ranked on every read (exact at once after a write); their stored rankings have their own
     # tests (recommendations/tests/test_popular_stored.py).
-    settings.POPULAR_LISTS_REFRESH_SECONDS = 0
+    settings.POPULAR_FIGURES_REFRESH_SECONDS = 0
     # Each test builds into its own directory, and no process-wide recommender model outlives a test.
     settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
     settings.RECOMMENDER_VERSION_CHECK_SECONDS = 0

@@ -293,7 +293,7 @@ RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 60)
 # The popular lists (top rated, trending, most reviewed, recently added) are read from figures stored at most this
 # many seconds ago: beat refreshes them on this interval, and a read that finds them older refreshes them itself.
 # 0 ranks the catalogue on every read (fine for a small one; exact at once after every write).
-POPULAR_LISTS_REFRESH_SECONDS = env_int("POPULAR_LISTS_REFRESH_SECONDS", 60)
+POPULAR_FIGURES_REFRESH_SECONDS = env_int("POPULAR_FIGURES_REFRESH_SECONDS", 60)
 # Public reads (movie, review and genre lists and details) are cached whole for this long, and
 # dropped at once by any write that changes them (0 turns the cache off).
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 60)
@@ -344,9 +344,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Rebuilds "similar movies" and the for-you model after the TMDB sync; a lock skips a run while another
     # build is still going.
-    "refresh-popular-lists": {
-        "task": "recommendations.tasks.refresh_popular_lists",
-        "schedule": max(POPULAR_LISTS_REFRESH_SECONDS, 1),
+    "refresh-popular-figures": {
+        "task": "recommendations.tasks.refresh_popular_figures",
+        "schedule": max(POPULAR_FIGURES_REFRESH_SECONDS, 1),
     },
     "build-recommendations": {
         "task": "recommendations.tasks.build_recommendations",

@@ -14,6 +14,12 @@ class Genre(models.Model):
     description = models.TextField(blank=True)
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The genre's figures as last counted (movies.services.genre_stats_refresh, with the popular figures): summing
+    # 60,000 films' counts on every read took 130 ms.
+    movie_count = models.PositiveIntegerField(default=0, editable=False)
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    avg_rating = models.FloatField(null=True, blank=True, editable=False, help_text="Mean rating of its rated movies.")
+    stats_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

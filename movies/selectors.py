@@ -4,8 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from core import sql
 from movies.models import Genre, Movie
@@ -84,12 +83,9 @@ def movie_summaries(movie_ids: Iterable[int]) -> list[Movie]:
 
 
 def genre_list_with_stats() -> QuerySet[Genre]:
-    """Genres with movie_count, review_count (over their movies) and avg_rating (mean of rated movies)."""
-    return Genre.objects.annotate(
-        movie_count=Count("movies"),
-        review_count=Coalesce(Sum("movies__review_count"), 0),
-        avg_rating=Avg("movies__avg_rating", filter=Q(movies__review_count__gt=0)),
-    )
+    """Genres with movie_count, review_count (over their movies) and avg_rating (mean of rated movies), as last
+    counted: call movies.services.genre_stats_fresh() first."""
+    return Genre.objects.all()
 
 
 def genre_movies(genre: Genre) -> QuerySet[Movie]:

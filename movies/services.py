@@ -1,8 +1,13 @@
 """Catalogue writes that span models."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 
 from movies.models import Genre, Movie
@@ -54,3 +59,25 @@ def movie_genres_link(links: dict[int, Iterable[Genre]]) -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
+
+
+def genre_stats_refresh() -> None:
+    """Count each genre's films and their reviews again, and average the ratings of its rated films."""
+    genre = Genre.objects.filter(pk=OuterRef("pk")).order_by()
+    Genre.objects.update(
+        movie_count=Subquery(genre.annotate(n=Count("movies")).values("n")),
+        review_count=Subquery(genre.annotate(n=Coalesce(Sum("movies__review_count"), 0)).values("n")),
+        avg_rating=Subquery(
+            genre.annotate(mean=Avg("movies__avg_rating", filter=Q(movies__review_count__gt=0))).values("mean")
+        ),
+        stats_at=timezone.now(),
+    )
+
+
+def genre_stats_fresh() -> None:
+    """Refresh the genres' figures if any is older than POPULAR_FIGURES_REFRESH_SECONDS (beat keeps them younger;
+    0 refreshes them for every read)."""
+    max_age = settings.POPULAR_FIGURES_REFRESH_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=max_age)
+    if max_age == 0 or Genre.objects.filter(Q(stats_at__lt=cutoff) | Q(stats_at=None)).exists():
+        genre_stats_refresh()

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from core.caching import cache_public_read
 from core.pagination import MAX_PAGE_SIZE
 from core.permissions import IsAdminOrReadOnly
-from movies import selectors
+from movies import selectors, services
 from movies.filters import GenreFilter, MovieFilter
 from movies.serializers import GenreDetailSerializer, GenreSerializer, MovieDetailSerializer, MovieSerializer
 
@@ -80,6 +80,10 @@ class GenreViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
+    def get_queryset(self):
+        services.genre_stats_fresh()
+        return selectors.genre_list_with_stats()
+
     @cache_public_read
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -103,4 +107,5 @@ class GenreViewSet(viewsets.ModelViewSet):
 
     def _save_with_stats(self, serializer) -> None:
         genre = serializer.save()
-        serializer.instance = selectors.genre_list_with_stats().get(pk=genre.pk)
+        services.genre_stats_refresh()
+        genre.refresh_from_db()

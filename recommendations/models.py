@@ -70,7 +70,7 @@ class SimilarMovie(models.Model):
 
 class PopularList(models.Model):
     """A popularity list as last ranked (top rated, trending over some days, most reviewed, recently added): every
-    read takes it from here instead of ranking the whole catalogue again, for POPULAR_LISTS_REFRESH_SECONDS."""
+    read takes it from here instead of ranking the whole catalogue again, for POPULAR_FIGURES_REFRESH_SECONDS."""
 
     key = models.CharField(max_length=40, primary_key=True)
     ranked = models.JSONField(default=list, help_text="[movie id, score] pairs, first first.")

@@ -4,6 +4,8 @@ from datetime import datetime
 from celery import Task, shared_task
 from django.utils import timezone
 
+from core.caching import catalogue_changed
+from movies.services import genre_stats_refresh
 from recommendations import services
 from recommendations.selectors import popular
 
@@ -52,11 +54,15 @@ def build_recommendations(self: Task) -> None:
     logger.info("recommendations model %s is now served", result.version.pk)
 
 
-@shared_task(name="recommendations.tasks.refresh_popular_lists", ignore_result=True, expires=60)
-def refresh_popular_lists() -> None:
-    """Rank the popular lists again (beat, every POPULAR_LISTS_REFRESH_SECONDS), so that reads never wait for it."""
+@shared_task(name="recommendations.tasks.refresh_popular_figures", ignore_result=True, expires=60)
+def refresh_popular_figures() -> None:
+    """Rank the popular lists and count the genres' figures again (beat, every POPULAR_FIGURES_REFRESH_SECONDS), so
+    that reads never wait for it."""
     for key in popular.KEPT_FRESH:
         popular.popular_list_refresh(key)
+    genre_stats_refresh()
+    # Cached pages and answers show the new figures from now on, not up to a cache lifetime later.
+    catalogue_changed()
 
 
 def _is_handed_back(task: Task) -> bool:

@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 MIN_SHARE_OF_HEALTH = 0.20
 MAX_P99_RATIO = 2.0
 MEMBER = "syn_42"
-POPULAR_LISTS_REFRESH_SECONDS = 50  # a little under the settings' 60, as beat's schedule keeps them
+POPULAR_FIGURES_REFRESH_SECONDS = 50  # a little under the settings' 60, as beat's schedule keeps them
 
 # Runs in `manage.py shell`: what the reads name (a film, a genre, a review, a list) and a member's access token.
 FIXTURE_SNIPPET = """
@@ -200,15 +200,15 @@ def timed_get(url: str, token: str | None) -> tuple[int, float]:
 
 
 def beat(env: dict[str, str], stopped: threading.Event) -> None:
-    """What beat does for a deployment: rank the popular lists again every POPULAR_LISTS_REFRESH_SECONDS."""
-    while not stopped.wait(POPULAR_LISTS_REFRESH_SECONDS):
-        manage(env, "refresh_popular_lists")
+    """What beat does for a deployment: rank the popular lists again every POPULAR_FIGURES_REFRESH_SECONDS."""
+    while not stopped.wait(POPULAR_FIGURES_REFRESH_SECONDS):
+        manage(env, "refresh_popular_figures")
 
 
 def measure(args: argparse.Namespace, env: dict[str, str], fixture: dict, workers: int, one_read) -> dict:
     """``one_read(url, token)`` for `/health/` and every read, on a server of ``workers`` workers started for it,
     with beat's periodic work running beside it."""
-    manage(env, "refresh_popular_lists")
+    manage(env, "refresh_popular_figures")
     stopped = threading.Event()
     beating = threading.Thread(target=beat, args=(env, stopped), daemon=True)
     beating.start()

@@ -5,6 +5,7 @@ import pytest
 from conftest import authenticated_client
 from movies.models import Movie
 from movies.selectors import genre_links
+from movies.services import genre_stats_refresh
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,23 +72,28 @@ def test_movie_reviews_runs_three_queries_whatever_the_page_size(api_client, dja
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_genre_list_runs_two_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+def test_genre_list_runs_three_queries_whatever_the_page_size(api_client, django_assert_num_queries, size, settings):
     from tests.factories import GenreFactory
 
+    settings.POPULAR_FIGURES_REFRESH_SECONDS = 60
     for genre in GenreFactory.create_batch(size):
         ReviewFactory(movie=MovieFactory(genres=[genre]))
+    genre_stats_refresh()
 
-    with django_assert_num_queries(2):  # COUNT, then the page with its statistics annotated.
+    with django_assert_num_queries(3):  # Whether the figures are fresh, COUNT, then the page with its figures.
         response = api_client.get("/api/genres/", {"page_size": size})
 
     assert len(response.json()["results"]) == size
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_genre_detail_runs_four_queries_whatever_the_page_size(api_client, django_assert_num_queries, size):
+def test_genre_detail_runs_five_queries_whatever_the_page_size(api_client, django_assert_num_queries, size, settings):
+    settings.POPULAR_FIGURES_REFRESH_SECONDS = 60
     MovieFactory.create_batch(size, genres=["Drama", "Crime"])
+    genre_stats_refresh()
 
-    with django_assert_num_queries(4):  # The genre with statistics, COUNT, the page, its movies' genres.
+    # Whether the figures are fresh, the genre with its figures, COUNT, the page, its movies' genres.
+    with django_assert_num_queries(5):
         response = api_client.get("/api/genres/drama/", {"page_size": size})
 
     assert len(response.json()["movies"]["results"]) == size

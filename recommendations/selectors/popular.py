@@ -120,9 +120,9 @@ def ranking(key: str) -> Callable[[int], Ranked]:
 
 
 def popular_ranked(key: str, limit: int) -> Ranked:
-    """The first ``limit`` of the list: as stored, while it is at most POPULAR_LISTS_REFRESH_SECONDS old; else ranked
+    """The first ``limit`` of the list: as stored, while it is at most POPULAR_FIGURES_REFRESH_SECONDS old; else ranked
     now (and stored for the next reads)."""
-    max_age = settings.POPULAR_LISTS_REFRESH_SECONDS
+    max_age = settings.POPULAR_FIGURES_REFRESH_SECONDS
     if max_age == 0:
         return ranking(key)(limit)
     fresh_since = timezone.now() - timedelta(seconds=max_age)

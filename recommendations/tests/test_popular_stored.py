@@ -1,4 +1,4 @@
-"""The popular lists are read from rankings stored at most POPULAR_LISTS_REFRESH_SECONDS ago, not ranked from the
+"""The popular lists are read from rankings stored at most POPULAR_FIGURES_REFRESH_SECONDS ago, not ranked from the
 whole catalogue on every read: beat (or the command) ranks them again on that interval, and a read that finds one
 older ranks it itself. So a new review shows within that interval, and no read waits for the ranking when beat runs."""
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from recommendations.models import PopularList
 from recommendations.selectors.popular import KEPT_FRESH
-from recommendations.tasks import refresh_popular_lists
+from recommendations.tasks import refresh_popular_figures
 from tests.factories import MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ REFRESH_SECONDS = 60
 
 @pytest.fixture(autouse=True)
 def stored_rankings(settings):
-    settings.POPULAR_LISTS_REFRESH_SECONDS = REFRESH_SECONDS
+    settings.POPULAR_FIGURES_REFRESH_SECONDS = REFRESH_SECONDS
     settings.RECOMMENDATIONS_CACHE_SECONDS = 0  # what is stored, not the cached answer in front of it
 
 
@@ -70,7 +70,7 @@ def test_beat_and_the_command_rank_every_list_the_pages_show(api_client):
     movie = MovieFactory()
     ReviewFactory(movie=movie, rating=5)
 
-    refresh_popular_lists()
+    refresh_popular_figures()
 
     assert set(PopularList.objects.values_list("key", flat=True)) == set(KEPT_FRESH)
     with CaptureQueriesContext(connection) as queries:
@@ -82,12 +82,12 @@ def test_beat_and_the_command_rank_every_list_the_pages_show(api_client):
 
     age("recent", REFRESH_SECONDS * 10)
     newer = MovieFactory()
-    call_command("refresh_popular_lists", stdout=io.StringIO())
+    call_command("refresh_popular_figures", stdout=io.StringIO())
     assert PopularList.objects.get(key="recent").ranked[0] == [newer.pk, None]
 
 
 def test_with_no_interval_every_read_ranks_the_catalogue_and_nothing_is_stored(api_client, settings):
-    settings.POPULAR_LISTS_REFRESH_SECONDS = 0
+    settings.POPULAR_FIGURES_REFRESH_SECONDS = 0
     movie = MovieFactory()
     ReviewFactory(movie=movie)
 
