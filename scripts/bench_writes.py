@@ -274,10 +274,10 @@ def seed(args: argparse.Namespace) -> tuple[list[int], list[Ledger]]:
 
 
 def start_server(env: dict[str, str], log: Path) -> subprocess.Popen:
-    """gunicorn with the access log dropped and errors (with their tracebacks) written to ``log``."""
-    command = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "config.wsgi:application"]
+    """gunicorn with its access log dropped and everything else (errors with their tracebacks) written to ``log``."""
+    command = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--access-logfile", "/dev/null"]
     with log.open("w") as errors:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        return subprocess.Popen([*command, "config.wsgi:application"], cwd=ROOT, env=env, stdout=errors, stderr=errors)
 
 
 # --- one run -----------------------------------------------------------------------------------------------------
