@@ -105,3 +105,12 @@ def item_in_list(film_list: FilmList, item_id: int) -> ListItem:
 def with_item_genres(items: list[ListItem]) -> list[ListItem]:
     with_genre_summaries(item.movie for item in items)
     return items
+
+
+def list_like_count_now(list_id: int) -> int:
+    """The list's like count as it is now, just after this request liked it: Http404 if its owner deleted it the
+    moment the like committed (the like went with it)."""
+    value = FilmList.objects.filter(pk=list_id).values_list("like_count", flat=True).first()
+    if value is None:
+        raise Http404("No such list.")
+    return value

@@ -108,7 +108,7 @@ class FilmListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             services.list_unlike(user=member(request), film_list=film_list)
             return Response(status=status.HTTP_204_NO_CONTENT)
         created = services.list_like(user=member(request), film_list=film_list)
-        like_count = FilmList.objects.values_list("like_count", flat=True).get(pk=film_list.pk)
+        like_count = selectors.list_like_count_now(film_list.pk)
         body = FilmListLikeSerializer({"list": film_list.pk, "like_count": like_count}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

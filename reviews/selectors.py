@@ -73,3 +73,12 @@ def review_visible(review_id: int, viewer: Viewer) -> Review:
     if review is None:
         raise Http404("No such review.")
     return review
+
+
+def review_count_now(review_id: int, count: str) -> int:
+    """The review's ``count`` ("like_count", "comment_count") as it is now, just after a write by this request:
+    Http404 if its author deleted it the moment that write committed (what was written went with it)."""
+    value = Review.objects.filter(pk=review_id).values_list(count, flat=True).first()
+    if value is None:
+        raise Http404("No such review.")
+    return value

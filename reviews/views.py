@@ -146,8 +146,8 @@ class ReviewViewSet(BlockAwareListing, viewsets.ModelViewSet):
             services.review_unlike(user=request.user, review=review)
             return Response(status=status.HTTP_204_NO_CONTENT)
         created = services.review_like(user=request.user, review=review)
-        review.refresh_from_db(fields=["like_count"])
-        body = ReviewLikeSerializer({"review": review.pk, "like_count": review.like_count}).data
+        like_count = selectors.review_count_now(review.pk, "like_count")
+        body = ReviewLikeSerializer({"review": review.pk, "like_count": like_count}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

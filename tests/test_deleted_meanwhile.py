@@ -14,12 +14,14 @@ from django.http import Http404
 
 from comments.models import Comment
 from comments.services import comment_create
+from conftest import authenticated_client
 from lists import services as list_services
 from lists.models import FilmList, ListItem, ListLike
 from lists.tests.utils import make_list
 from reviews import services as review_services
 from reviews.models import Review, ReviewLike
 from tests.factories import MovieFactory, ReviewFactory, UserFactory
+from web.films import social
 
 WAIT_SECONDS = 30
 STILL_WAITING_AFTER = 0.5
@@ -160,3 +162,45 @@ def test_a_list_deleted_while_a_like_comment_or_item_is_written_takes_it_along(w
     assert not Comment.objects.exists()
     assert not ListItem.objects.exists()
     assert_nothing_failed_after_commit(caplog)
+
+
+def deleted_once_written(monkeypatch, module, name: str, delete) -> None:
+    """``module.name`` does its write, then the owner deletes what it was about before the request reads it back."""
+    write = getattr(module, name)
+
+    def write_then_deleted(**kwargs):
+        result = write(**kwargs)
+        delete()
+        return result
+
+    monkeypatch.setattr(module, name, write_then_deleted)
+
+
+@pytest.mark.django_db
+def test_a_review_deleted_the_moment_a_like_committed_is_a_404(monkeypatch):
+    review, liker = ReviewFactory(), UserFactory()
+    delete = lambda: review_services.review_delete(review=Review.objects.get(pk=review.pk))  # noqa: E731
+    deleted_once_written(monkeypatch, review_services, "review_like", delete)
+
+    assert authenticated_client(liker).put(f"/api/reviews/{review.pk}/like/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_list_deleted_the_moment_a_like_committed_is_a_404(monkeypatch):
+    film_list, liker = make_list(UserFactory()), UserFactory()
+    delete = lambda: list_services.list_delete(film_list=FilmList.objects.get(pk=film_list.pk))  # noqa: E731
+    deleted_once_written(monkeypatch, list_services, "list_like", delete)
+
+    assert authenticated_client(liker).put(f"/api/lists/{film_list.pk}/like/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_on_the_site_a_review_deleted_the_moment_a_like_committed_is_a_404(monkeypatch, client):
+    review, member = ReviewFactory(), UserFactory()
+    client.force_login(member)
+    delete = lambda: review_services.review_delete(review=Review.objects.get(pk=review.pk))  # noqa: E731
+    deleted_once_written(monkeypatch, social, "review_like", delete)
+
+    response = client.post(f"/reviews/{review.pk}/like/", {"on": "1"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 404

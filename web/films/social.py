@@ -18,7 +18,7 @@ from comments.services import comment_create
 from core.throttling import CommentRateThrottle, SocialWriteRateThrottle, ensure_within_rate
 from follows.selectors import Blocked
 from reviews.models import Review
-from reviews.selectors import review_visible
+from reviews.selectors import review_count_now, review_visible
 from reviews.services import review_like, review_unlike
 from web.films.browse import page_links
 from web.films.forms import CommentForm
@@ -70,7 +70,7 @@ def review_like_toggle(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, "You like this review." if on else "You no longer like this review.")
         return redirect(safe_next(request, review_anchor(review)))
-    review.refresh_from_db(fields=["like_count"])
+    review.like_count = review_count_now(review.pk, "like_count")
     review.liked = on and not error  # type: ignore[attr-defined]
     html = render_to_string("web/films/_review_like.html", {"review": review, "like_error": error}, request=request)
     return HttpResponse(html + live_status(error or ("Liked." if on else "Like taken back.")))
@@ -122,5 +122,5 @@ def comment_post(request: HttpRequest, review: Review) -> HttpResponse:
     if not is_htmx(request):
         messages.success(request, "Your comment is posted.")
         return redirect(safe_next(request, review_anchor(review)))
-    review.refresh_from_db(fields=["comment_count"])
+    review.comment_count = review_count_now(review.pk, "comment_count")
     return comments_answer(request, review, message="Your comment is posted.")
