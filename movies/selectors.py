@@ -112,8 +112,8 @@ RELEVANCE_STEPS = 10
 
 
 class ImmutableUnaccent(Func):
-    """The database's immutable unaccent (movies/migrations/0009_search.py): the one the title index is built with,
-    so a query that folds the title with it can use that index."""
+    """The database's immutable unaccent (movies/migrations/0009_search.py), the one its folded titles are made with:
+    a search folds its text the same way."""
 
     function = "immutable_unaccent"
     output_field = TextField()
@@ -145,10 +145,11 @@ def search_movies(movies: QuerySet[Movie], text: str) -> QuerySet[Movie]:
 def _postgres_search(movies: QuerySet[Movie], text: str) -> QuerySet[Movie]:
     folded = ImmutableUnaccent(Lower(Value(text)))
     query = SearchQuery(ImmutableUnaccent(Value(text)), config=SEARCH_CONFIG, search_type="websearch")
-    # The generated column the model does not know; unqualified, it names the movie of the query it is in.
+    # The generated columns the model does not know; unqualified, each names the movie of the query it is in.
+    title = RawSQL("search_title", [], output_field=TextField())
     vector = RawSQL("search_vector", [], output_field=SearchVectorField())
     return (
-        movies.alias(search_title=ImmutableUnaccent(Lower("title")), search_vector=vector)
+        movies.alias(search_title=title, search_vector=vector)
         .filter(Q(search_vector=query) | Q(search_title__trigram_word_similar=folded))
         .alias(
             exact_title=Exact(F("search_title"), folded),
