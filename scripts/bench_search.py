@@ -2,12 +2,12 @@
 results region of the films page, as the search box fetches it, answered within 30 ms at the 95th percentile).
 
 A fresh database (--database on --postgres, dropped afterwards unless --keep) gets `generate_synthetic_catalogue`
-(--movies films, few members and reviews, timed) and a handful of well-known titles, so that the searches of the
-issue ("amelie", "godfater") have something to find among the synthetic ones. Then, in this process, one request
-at a time with every read computed (RESPONSE_CACHE_SECONDS=0), each keystroke of a few searches is timed --repeats
-times three ways: the search's two statements (count and first page, through movies.selectors.search_movies), the
-API (/api/movies/?search=) and the films page's results region (/films/?q=, as htmx asks for it). Also prints the
-plan (EXPLAIN ANALYZE) of a keystroke's page statement.
+(--movies films, few members and reviews, timed; it ends with VACUUM ANALYZE) and a handful of well-known titles, so
+that the searches of the issue ("amelie", "godfater") have something to find among the synthetic ones. Then, in this
+process, one request at a time with every read computed (RESPONSE_CACHE_SECONDS=0), each keystroke of a few searches
+is timed --repeats times three ways: the search's two statements (count and first page, through
+movies.selectors.search_movies), the API (/api/movies/?search=) and the films page's results region (/films/?q=, as
+htmx asks for it). Also prints the plan (EXPLAIN ANALYZE) of a keystroke's page statement.
 
     python scripts/bench_search.py [--movies 60000] [--repeats 10] [--reuse-db] [--keep]
 """
@@ -84,10 +84,6 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> float | None:
     seconds = manage(env, "generate_synthetic_catalogue", *sizes)
     print(f"generate_synthetic_catalogue {' '.join(sizes)}: {seconds:.1f} s", flush=True)
     manage(env, "shell", "-v0", "-c", ADD_KNOWN_FILMS)
-    # What autovacuum does soon after a bulk load: the GIN indexes' pending entries merged, the dead rows of the
-    # generator's rating updates gone.
-    with psycopg.connect(f"{args.postgres}/{args.database}", autocommit=True) as connection:
-        connection.execute("VACUUM (ANALYZE) movies_movie")
     return seconds
 
 
