@@ -1,11 +1,12 @@
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from core.filters import IntegerFilter
 from movies.models import Genre, Movie
 from movies.ratings import MAX_RATING
+from movies.selectors import SEARCH_MAX_LENGTH, search_movies
 
 MIN_YEAR, MAX_YEAR = 1870, 2200
 
@@ -20,7 +21,15 @@ def _has_genre(slugs: list[str]) -> Exists:
 
 
 class MovieFilter(filters.FilterSet):
-    search = filters.CharFilter(method="filter_search", max_length=200, help_text="Words in the title or description.")
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=(
+            "Films matching the text, best match first unless `ordering` is given. On PostgreSQL: words of the "
+            "title, directors, cast or description (accents and case ignored), and titles close to the text (typos, "
+            "the start of a word); on SQLite: titles or descriptions containing it."
+        ),
+    )
     genre = filters.CharFilter(
         method="filter_genre_any", max_length=500, help_text="Genre slugs, comma-separated: movies in any of them."
     )
@@ -38,7 +47,7 @@ class MovieFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        return search_movies(queryset, value)
 
     def filter_genre_any(self, queryset, name, value):
         slugs = _slugs(value)

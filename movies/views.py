@@ -25,8 +25,14 @@ class MovieViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAdminOrReadOnly]
     filterset_class = MovieFilter
     ordering_fields = ["title", "release_date", "avg_rating", "review_count", "created_at"]
-    ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"
+
+    @property
+    def ordering(self) -> list[str] | None:
+        """The order without ``?ordering=``: a search's results keep their ranking (the filter orders them), any
+        other list shows the newest first."""
+        searching = self.request is not None and self.request.query_params.get("search", "").strip()
+        return None if searching else ["-created_at", "-id"]
 
     def get_queryset(self):
         return selectors.movie_list_rows() if self.action == "list" else super().get_queryset()

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from movies.models import Movie
+from tests.factories import MovieFactory
 
 ERROR_KEYS = {"status", "code", "detail"}
 
@@ -45,3 +46,9 @@ def days_ago(days: float) -> datetime.datetime:
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def film(title: str, reviews: int = 0, **fields) -> Movie:
+    """A movie with a plain description (the factory's random words could match a search) and ``reviews``."""
+    fields.setdefault("description", "A film.")
+    return set_movie_fields(MovieFactory(title=title, **fields), review_count=reviews)

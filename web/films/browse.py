@@ -18,14 +18,18 @@ from movies.ratings import RATINGS, rating_key
 
 PAGE_SIZE = 24
 
-# name: (label, ordering). Every ordering ends on the primary key, so that pages never repeat or skip films.
+POPULAR = ("-review_count", "title", "pk")
+# name: (label, ordering). Every ordering ends on the primary key, so that pages never repeat or skip films. The best
+# match is the search's own ranking (movies.selectors.search_movies) when there is a search, else the most popular.
 SORTS: dict[str, tuple[str, tuple[str | OrderBy, ...]]] = {
-    "popular": ("Most popular", ("-review_count", "title", "pk")),
+    "relevance": ("Best match", POPULAR),
+    "popular": ("Most popular", POPULAR),
     "rating": ("Highest rated", ("-avg_rating", "-review_count", "title", "pk")),
     "newest": ("Newest releases", (F("release_date").desc(nulls_last=True), "title", "pk")),
     "title": ("Title A to Z", ("title", "pk")),
 }
-DEFAULT_SORT = "popular"
+RELEVANCE = "relevance"
+DEFAULT_SORT = RELEVANCE
 
 # The site's parameter: the API filter's (the nav's search box sends ``q``).
 API_NAMES = {
@@ -106,6 +110,8 @@ def filtered(browse: Browse, movies: QuerySet[Movie]) -> tuple[QuerySet[Movie], 
         labels = {api: LABELS[site] for site, api in API_NAMES.items()}
         errors = {labels.get(name, name): list(messages) for name, messages in filterset.errors.items()}
         return movies.none(), errors
+    if browse.sort == RELEVANCE and browse.data.get("search"):
+        return filterset.qs, {}
     return filterset.qs.order_by(*browse.ordering), {}
 
 

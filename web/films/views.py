@@ -15,6 +15,7 @@ from movies.selectors import genre_list_with_stats, genre_movies, movie_summary_
 from web.caching import cache_anonymous_page
 from web.films.browse import (
     RATING_MIN_CHOICES,
+    RELEVANCE,
     SORTS,
     Browse,
     decades,
@@ -80,7 +81,8 @@ def genre(request: HttpRequest, slug: str) -> HttpResponse:
         "genre": found,
         "browse": browse,
         "params": browse.params,
-        "sorts": [(name, label) for name, (label, _) in SORTS.items()],
+        # Nothing to match here: the default order is the most popular, the first choice.
+        "sorts": [(name, label) for name, (label, _) in SORTS.items() if name != RELEVANCE],
         **_paged(request, movies),
     }
     return _results(request, "web/films/genre.html", context)

@@ -14,9 +14,8 @@ from rest_framework.exceptions import APIException
 from lists import services as list_services
 from lists.models import FilmList
 from lists.selectors import item_in_list, list_row, list_to_act_on
-from movies.filters import MovieFilter
 from movies.models import Movie
-from movies.selectors import movie_summary_rows
+from movies.selectors import SEARCH_MAX_LENGTH, movie_summary_rows, search_movies
 from web.people.common import done, error_text, is_htmx, member_of
 from web.people.forms import AddItemForm, ItemForm, ListForm
 from web.people.views.lists import items_context
@@ -71,12 +70,10 @@ def list_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _search(query: str) -> list[Movie]:
-    """The catalogue's search (the API's ``search`` filter: words in the title or description)."""
+    """The catalogue's search, best match first (the API's ``search`` filter)."""
     if not query.strip():
         return []
-    rows = movie_summary_rows().order_by("-review_count", "title", "id")
-    found = MovieFilter({"search": query.strip()[:200]}, queryset=rows).qs
-    return list(found[:SEARCH_RESULTS])
+    return list(search_movies(movie_summary_rows(), query.strip()[:SEARCH_MAX_LENGTH])[:SEARCH_RESULTS])
 
 
 @login_required
