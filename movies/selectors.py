@@ -12,6 +12,7 @@ from django.db.models.lookups import Exact
 
 from core import sql
 from movies.models import Genre, Movie
+from movies.services import genre_stats_fresh
 
 # Columns only the detail page or the importers use; list rows skip loading them.
 DETAIL_ONLY_FIELDS = (
@@ -88,7 +89,8 @@ def movie_summaries(movie_ids: Iterable[int]) -> list[Movie]:
 
 def genre_list_with_stats() -> QuerySet[Genre]:
     """Genres with movie_count, review_count (over their movies) and avg_rating (mean of rated movies), as last
-    counted: call movies.services.genre_stats_fresh() first."""
+    counted; counted again first if that was more than POPULAR_FIGURES_REFRESH_SECONDS ago."""
+    genre_stats_fresh()
     return Genre.objects.all()
 
 
