@@ -6,7 +6,6 @@ import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -107,7 +106,7 @@ def viewer_states(user: User, movie_ids: list[int]) -> dict[int, dict[str, Any]]
     """
     if not movie_ids:
         return {}
-    with connection.cursor() as cursor:
+    with sql.reading(DiaryEntry) as cursor:
         cursor.execute(_viewer_sql(len(movie_ids)), [user.pk] * (1 + len(VIEWER_MARKS)) + movie_ids)
         return {row[0]: _viewer_state(*row[1:]) for row in cursor.fetchall()}
 

@@ -11,9 +11,18 @@ works with nothing else running.
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("flixreview")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _each_task_reads_from_the_replica(**kwargs: object) -> None:
+    # What the task before it wrote on this worker thread does not pin this one to the primary (core.replica).
+    from core.replica import start
+
+    start()

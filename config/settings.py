@@ -6,6 +6,7 @@ a missing `SECRET_KEY` or `ALLOWED_HOSTS`, or `DEBUG=true`, stops start-up.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.HealthProbeMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "core.replica.ReplicaPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -126,21 +128,24 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+
+
+def _database(url: str) -> dict[str, Any]:
+    database: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # libpq waits forever for an unreachable host by default; fail the request (and readiness) instead.
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # Options in the URL's query string (?timeout=5) win over the defaults.
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        )
-    }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # libpq waits forever for an unreachable host by default; fail the request (and readiness) instead.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
-    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        # Options in the URL's query string (?timeout=5) win over the defaults.
-        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES = {"default": _database(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -151,6 +156,14 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# A streaming replica of the primary for reads (core.replica): after a client writes, it reads from the primary for
+# this many seconds (the replica's lag, with room to spare).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    # In tests the replica is the primary's test database.
+    DATABASES["replica"] = {**_database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Names for the few explicit SQL statements that hot selectors run instead of an ORM query."""
 
-from django.db import connection
+from django.db import connection, connections, router
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, Model
 
 
@@ -20,3 +21,9 @@ def column(model: type[Model], field_name: str, *, qualified: bool = False) -> s
 def columns(model: type[Model]) -> str:
     """Every concrete column, in field order, as Model.from_db and raw() expect them."""
     return ", ".join(column(model, field.name) for field in model._meta.concrete_fields)
+
+
+def reading(model: type[Model]) -> CursorWrapper:
+    """A cursor on the database Django reads ``model`` from: the replica when one is routed (core.replica), as the
+    ORM's own reads do."""
+    return connections[router.db_for_read(model)].cursor()

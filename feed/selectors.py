@@ -91,7 +91,7 @@ def feed_page_ids(viewer: User, kind: str | None, position: Position | None, lim
     if kind is not None:
         params.append(kind)
     params += [limit, viewer.pk, viewer.pk, viewer.pk, limit]
-    with connection.cursor() as cursor:
+    with sql.reading(Event) as cursor:
         cursor.execute(_page_sql(position is not None, kind is not None), params)
         return [(moment, row_id) for moment, row_id in cursor.fetchall()]
 
@@ -143,7 +143,7 @@ def page_items(event_ids: list[int]) -> dict[int, SimpleNamespace]:
     """
     if not event_ids:
         return {}
-    with connection.cursor() as cursor:
+    with sql.reading(Event) as cursor:
         cursor.execute(_items_sql(len(event_ids)), event_ids * len(EventKind))
         return {row[0]: _item(*row) for row in cursor.fetchall()}
 

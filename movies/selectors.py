@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Floor, Lower
@@ -52,7 +52,7 @@ def genre_links(movie_ids: list[int]) -> list[tuple[int, int, str, str]]:
     """
     if not movie_ids:
         return []
-    with connection.cursor() as cursor:
+    with sql.reading(Movie) as cursor:
         cursor.execute(_genre_links_sql(len(movie_ids)), movie_ids)
         return cursor.fetchall()
 

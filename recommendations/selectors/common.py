@@ -4,7 +4,6 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import F, FloatField, Model, QuerySet, Value
 
 from activity.models import DiaryEntry, Dismissal, MovieLike, WatchedMark, WatchlistEntry
@@ -89,7 +88,7 @@ def user_history(user_id: int) -> UserHistory:
     Nearly every personal request reads it, and the ORM compiling the query cost more than running it: it is one
     explicit statement instead (a test holds it equal to signal_rows, the ORM's query).
     """
-    with connection.cursor() as cursor:
+    with sql.reading(Review) as cursor:
         cursor.execute(_user_history_sql(), [user_id] * len(SIGNALS))
         return history_from_signals(cursor.fetchall())
 
