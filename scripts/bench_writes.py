@@ -432,12 +432,6 @@ def api_mismatches(port: int, movies: list[int], ledgers: list[Ledger]) -> list[
     return problems
 
 
-def refresh_popular_figures() -> None:
-    from recommendations.tasks import refresh_popular_figures as refresh
-
-    refresh()
-
-
 def main() -> int:
     args = parse_args()
     if not shutil.which("wrk"):
@@ -452,6 +446,8 @@ def main() -> int:
     env = bench_env(args, redis.url(0))
     recreate_database(args)
     setup_django(env)
+    from recommendations.tasks import refresh_popular_figures
+
     movies, ledgers = seed(args)
     lua = output_dir / "readers.lua"
     lua.write_text(READERS_LUA.format(movies="{" + ",".join(map(str, movies)) + "}"))
